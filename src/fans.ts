@@ -1,0 +1,43 @@
+import { describe } from './errors';
+
+export interface Fans {
+  fanIn: number;
+  fanOut: number;
+}
+
+/**
+ * Fan-in and fan-out of a kernel, with Keras's conventions.
+ *
+ * - `[n]` (a bias or 1-D kernel): fanIn = fanOut = n.
+ * - `[in, out]` (a dense kernel): fanIn = in, fanOut = out.
+ * - `[...spatial, inChannels, outChannels]` (a convolution kernel): every output
+ *   unit sees `inChannels * prod(spatial)` inputs, so
+ *   fanIn = inChannels * prod(spatial) and fanOut = outChannels * prod(spatial).
+ */
+export function computeFans(shape: readonly number[]): Fans {
+  checkShape('shape', shape);
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  const receptiveField = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return {
+    fanIn: shape[shape.length - 2] * receptiveField,
+    fanOut: shape[shape.length - 1] * receptiveField,
+  };
+}
+
+/** Throws unless `shape` is a non-empty list of whole numbers >= 1. */
+export function checkShape(name: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape) || shape.length === 0) {
+    throw new Error(`${name} must be a non-empty array of whole numbers >= 1, got ${describe(shape)}`);
+  }
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
+      throw new Error(`${name}[${i}] must be a whole number >= 1, got ${describe(d)} in ${describe(shape)}`);
+    }
+  });
+  return shape as number[];
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import { displayHtml } from './display';
+
+export type Trace = Record<string, unknown>;
+
+export interface PlotOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Logarithmic axes. */
+  logX?: boolean;
+  logY?: boolean;
+  xRange?: [number, number];
+  yRange?: [number, number];
+  /** Pixels; the width follows the page. */
+  height?: number;
+  /** Same scale on both axes (decision boundaries, scatter of 2-D data). */
+  equalAxes?: boolean;
+  /** Anything else, merged into Plotly's layout last. */
+  layout?: Record<string, unknown>;
+}
+
+export interface Figure {
+  data: Trace[];
+  layout: Record<string, unknown>;
+  config: Record<string, unknown>;
+}
+
+/** Okabe & Ito's colour-blind-safe palette, used in order by every chart. */
+export const COLORS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+
+const AXIS = { gridcolor: '#e6e6e6', zerolinecolor: '#bdbdbd', linecolor: '#888', ticks: 'outside', automargin: true };
+
+/** A Plotly figure in the course's house style. */
+export function figure(data: Trace[], options: PlotOptions = {}): Figure {
+  if (!Array.isArray(data) || data.length === 0) {
+    throw new Error('figure(data) needs a non-empty array of Plotly traces');
+  }
+  const axis = (title: string | undefined, log: boolean | undefined, range: [number, number] | undefined) => ({
+    ...AXIS,
+    title: title ? { text: title } : undefined,
+    type: log ? 'log' : undefined,
+    range: range ? (log ? range.map(Math.log10) : range) : undefined,
+    exponentformat: log ? 'power' : undefined,
+  });
+  const layout: Record<string, unknown> = {
+    title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,
+    xaxis: axis(options.xTitle, options.logX, options.xRange),
+    yaxis: {
+      ...axis(options.yTitle, options.logY, options.yRange),
+      ...(options.equalAxes ? { scaleanchor: 'x', scaleratio: 1 } : {}),
+    },
+    height: options.height ?? 420,
+    margin: { l: 70, r: 20, t: options.title ? 60 : 24, b: 60 },
+    font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 13, color: '#222' },
+    colorway: COLORS,
+    plot_bgcolor: '#fff',
+    paper_bgcolor: '#fff',
+    legend: { bgcolor: 'rgba(255,255,255,0.8)' },
+    hovermode: 'closest',
+    ...options.layout,
+  };
+  return { data, layout: dropUndefined(layout), config: { responsive: true, displaylogo: false } };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(o));
+}
+
+let plotCount = 0;
+
+/**
+ * The HTML of one chart: a div and a script that draws into it with Plotly once
+ * Plotly is on the page (plotlyBundleHtml puts it there once per notebook).
+ */
+export function plotHtml(fig: Figure): string {
+  const json = JSON.stringify(fig).replace(/</g, '\\u003c');
+  // A stable id (content plus order) keeps two open notebooks from sharing one.
+  const id = `plot-${createHash('sha1').update(json).digest('hex').slice(0, 10)}-${++plotCount}`;
+  const height = Number(fig.layout.height) || 420;
+  return [
+    `<div id="${id}" class="course-plot" style="width:100%;height:${height}px"></div>`,
+    '<script>',
+    `(function () { var f = ${json}, tries = 0;`,
+    '  function draw() {',
+    `    var el = document.getElementById(${JSON.stringify(id)});`,
+    '    if (window.Plotly && el) { window.Plotly.newPlot(el, f.data, f.layout, f.config); return; }',
+    '    if (++tries < 200) { setTimeout(draw, 50); return; }',
+    "    if (el) el.textContent = 'This chart needs plotly.js, which did not load: run the notebook\\'s first cell (and trust the notebook).';",
+    '  }',
+    '  draw(); })();',
+    '</script>',
+  ].join('\n');
+}
+
+/** Marks the script that carries plotly.js, so the site build can swap it for a shared file. */
+export const PLOTLY_MARKER = 'data-course-asset="plotly"';
+
+/**
+ * plotly.js itself, as one script element. Classic Jupyter pages load RequireJS, which
+ * would capture the bundle as an AMD module; hiding `define` makes it set window.Plotly.
+ */
+export function plotlyBundleHtml(): string {
+  const bundle = readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
+  return `<script ${PLOTLY_MARKER}>(function () { var d = window.define; window.define = undefined; try {\n${bundle.replace(/<\/script/gi, '<\\/script')}\n} finally { window.define = d; } })();</script>`;
+}
+
+/** Shows a chart in the notebook. Outside a kernel use figure() and plotHtml(). */
+export function plot(data: Trace[], options: PlotOptions = {}): void {
+  displayHtml(plotHtml(figure(data, options)));
+}

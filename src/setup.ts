@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from './backend';
+import { displayHtml, inKernel } from './display';
+import { plotlyBundleHtml } from './plot';
+
+/**
+ * A chapter's first cell: picks the TensorFlow.js backend, prints it, and (in a
+ * notebook) puts plotly.js on the page once for all the chapter's charts.
+ */
+export async function setupChapter(): Promise<void> {
+  const backend = await initBackend();
+  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backend}`);
+  if (inKernel()) displayHtml(plotlyBundleHtml());
+}
