@@ -16,3 +16,5 @@ export type { Seed } from './random';
 export { setupChapter } from './setup';
 export { accuracy, initMLP, predictProba, trainClassifier, unitSpread } from './train';
 export type { MLPParams, TrainHistory, TrainOptions } from './train';
+export { formatNumber, table, tableHtml } from './table';
+export type { Cell, TableOptions } from './table';
