@@ -43,6 +43,8 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
     type: log ? 'log' : undefined,
     range: range ? (log ? range.map(Math.log10) : range) : undefined,
     exponentformat: log ? 'power' : undefined,
+    // Label 1, 2 and 5 of each decade: enough to read a value, few enough to stay legible.
+    dtick: log ? 'D2' : undefined,
   });
   const layout: Record<string, unknown> = {
     title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,

@@ -1,0 +1,150 @@
+// Executes every notebook with the tslab kernel and builds the HTML tutorials.
+//
+//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2]
+//
+// Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
+// executed copies) and OUT/assets/. A failing cell stops the build with the
+// notebook's name, the cell's number and the error text. Needs `npm run build`
+// (dist/) and `node scripts/setup.mjs` (Jupyter, the kernel) first; `npm start` does all three.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { escapeHtml, notebookInfo, page, renderNotebook } from './render.mjs';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const COURSE_TITLE = 'Initializing neural networks: a hands-on course';
+
+function parseArgs(argv) {
+  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length) };
+  for (let i = 0; i < argv.length; i++) {
+    const [key, value] = [argv[i], argv[i + 1]];
+    if (key === '--out') args.out = resolve(value), i++;
+    else if (key === '--only') args.only = value, i++;
+    else if (key === '--jobs') args.jobs = Number(value), i++;
+    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N`);
+  }
+  if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`--jobs must be a whole number >= 1`);
+  return args;
+}
+
+export function chapterFiles(only) {
+  return readdirSync(join(root, 'notebooks'))
+    .filter((f) => /^\d\d-.+\.ipynb$/.test(f) && (!only || f.startsWith(only)))
+    .sort();
+}
+
+function execute(file, outDir) {
+  return new Promise((resolvePromise) => {
+    const env = { ...process.env, JUPYTER_PATH: join(root, '.jupyter/share/jupyter'), PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+    const child = spawn('/usr/bin/python3', [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolvePromise({ file, ok: code === 0, stdout, stderr }));
+  });
+}
+
+async function pool(items, jobs, fn) {
+  const results = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  }));
+  return results;
+}
+
+function copyAssets(out) {
+  const assets = join(out, 'assets');
+  mkdirSync(join(assets, 'katex/fonts'), { recursive: true });
+  copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), join(assets, 'plotly.min.js'));
+  const katexDist = dirname(require.resolve('katex/dist/katex.min.css'));
+  copyFileSync(join(katexDist, 'katex.min.css'), join(assets, 'katex/katex.min.css'));
+  // Browsers take the first font format they support; every current one supports woff2.
+  for (const f of readdirSync(join(katexDist, 'fonts')).filter((f) => f.endsWith('.woff2'))) {
+    copyFileSync(join(katexDist, 'fonts', f), join(assets, 'katex/fonts', f));
+  }
+  const hl = readFileSync(require.resolve('highlight.js/styles/github.min.css'), 'utf8');
+  writeFileSync(join(assets, 'course.css'), readFileSync(join(root, 'scripts/assets/course.css'), 'utf8') + '\n' + hl + '\n.hljs { background: none; padding: 0; }\n');
+}
+
+function nav(chapters, i) {
+  const prev = chapters[i - 1];
+  const next = chapters[i + 1];
+  return `<nav class="chapters">
+  <span>${prev ? `<a rel="prev" href="${prev.html}">&larr; ${escapeHtml(prev.title)}</a>` : ''}</span>
+  <a href="index.html">Contents</a>
+  <span>${next ? `<a rel="next" href="${next.html}">${escapeHtml(next.title)} &rarr;</a>` : ''}</span>
+</nav>`;
+}
+
+export async function buildSite(argv = process.argv.slice(2)) {
+  const args = parseArgs(argv);
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+  const files = chapterFiles(args.only);
+  if (!files.length) throw new Error(`no notebook in notebooks/ matches ${args.only ?? 'NN-name.ipynb'}`);
+  if (!args.only) rmSync(args.out, { recursive: true, force: true });
+  mkdirSync(join(args.out, 'notebooks'), { recursive: true });
+
+  const started = Date.now();
+  console.log(`Executing ${files.length} notebook(s), ${args.jobs} at a time...`);
+  const results = await pool(files, args.jobs, async (file) => {
+    const r = await execute(file, args.out);
+    process.stdout.write(r.ok ? r.stdout : '');
+    return r;
+  });
+  const failed = results.filter((r) => !r.ok);
+  for (const r of failed) console.error(`\nFAILED ${r.file}\n${r.stderr.trim()}\n`);
+  if (failed.length) {
+    throw new Error(`${failed.length} notebook(s) failed: ${failed.map((r) => r.file).join(', ')}`);
+  }
+
+  // Every chapter that has been executed (all of them, unless --only) is on the site.
+  const executed = readdirSync(join(args.out, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
+  const chapters = executed.map((file) => {
+    const nb = JSON.parse(readFileSync(join(args.out, 'notebooks', file), 'utf8'));
+    return { file, nb, html: basename(file, '.ipynb') + '.html', ...notebookInfo(nb) };
+  });
+  copyAssets(args.out);
+  chapters.forEach((ch, i) => {
+    const body = `<article>${renderNotebook(ch.nb, ch.file)}</article>
+<p class="source">This page was built by executing <a href="notebooks/${ch.file}">notebooks/${ch.file}</a> (the executed notebook).</p>`;
+    const head = '<script src="assets/plotly.min.js"></script>';
+    writeFileSync(join(args.out, ch.html), page({ title: `${ch.title} · ${COURSE_TITLE}`, body, head, nav: nav(chapters, i), courseTitle: COURSE_TITLE }));
+  });
+  writeFileSync(join(args.out, 'index.html'), indexPage(chapters));
+  console.log(`Built ${chapters.length} chapter page(s) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return { out: args.out, chapters: chapters.map(({ file, html, title, summary }) => ({ file, html, title, summary })) };
+}
+
+function indexPage(chapters) {
+  const items = chapters
+    .map((c) => `<li><a href="${c.html}">${escapeHtml(c.title)}</a><p>${escapeHtml(c.summary)}</p></li>`)
+    .join('\n');
+  const body = `<article class="index">
+<h1>${escapeHtml(COURSE_TITLE)}</h1>
+<p class="lead">How the starting values of a network's weights decide whether it learns at all, and how to choose them.
+Every chapter is a TypeScript notebook that runs real experiments with TensorFlow.js and derives each rule from them:
+why zeros fail, how signals explode or vanish in deep networks, where Xavier/Glorot and He initialization come from,
+and how to use (and check) the initializers of TensorFlow.js. It is written for programmers who know what a layer and
+a gradient are and want to understand, not memorise, the rules.</p>
+<ol class="toc">
+${items}
+</ol>
+</article>`;
+  return page({ title: COURSE_TITLE, body, courseTitle: COURSE_TITLE });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildSite().catch((e) => {
+    console.error(`\nbuild-site: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,84 @@
+// Executes every notebook, builds the HTML tutorials into test-output/site, and opens
+// each page in headless Chromium with the network cut off, as a reader offline would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'test-output/site');
+const shots = join(root, 'test-output/screenshots');
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let site;
+let browser;
+before(async () => {
+  site = await buildSite(['--out', out]);
+  mkdirSync(shots, { recursive: true });
+  const { chromium } = require('playwright-core');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, { timeout: 30 * 60 * 1000 });
+after(() => browser?.close());
+
+test('every chapter was executed and is on the site', () => {
+  assert.deepEqual(site.chapters.map((c) => c.file), chapterFiles());
+});
+
+for (const file of chapterFiles()) {
+  test(`${file}: no cell wrote an error or to stderr`, () => {
+    const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
+    nb.cells.forEach((cell, i) => {
+      for (const o of cell.outputs ?? []) {
+        const what = `cell ${i + 1}: ${o.output_type} ${[].concat(o.text ?? o.evalue ?? '').join('').slice(0, 300)}`;
+        assert.notEqual(o.output_type, 'error', what);
+        assert.ok(!(o.output_type === 'stream' && o.name === 'stderr'), what);
+      }
+    });
+  });
+}
+
+async function openPage(html) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(pathToFileURL(out).href)) return route.continue();
+    problems.push(`request outside the site: ${url}`);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+for (const file of chapterFiles()) {
+  const html = file.replace(/\.ipynb$/, '.html');
+  test(`${html}: every plot rendered, math typeset, no errors, nothing fetched from outside`, async () => {
+    const { page, problems } = await openPage(html);
+    const plots = await page.locator('.course-plot').count();
+    assert.ok(plots > 0, 'the chapter has plots');
+    await page.waitForFunction((n) => document.querySelectorAll('.course-plot .main-svg').length >= n, plots, { timeout: 60000 });
+    const unrendered = await page.$$eval('.course-plot', (els) => els.filter((e) => !e.querySelector('svg.main-svg')).map((e) => e.id));
+    assert.deepEqual(unrendered, [], 'plots without an SVG');
+    const rawMath = await page.$$eval('section.md', (els) => els.map((e) => e.innerText).filter((t) => /\$[^$\s][^$]*\$|\\\(/.test(t)));
+    assert.deepEqual(rawMath, [], 'math left untypeset');
+    await page.screenshot({ path: join(shots, html.replace(/\.html$/, '.png')), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('index.html lists every chapter in order, with working links', async () => {
+  const { page, problems } = await openPage('index.html');
+  const links = await page.$$eval('ol.toc a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, chapterFiles().map((f) => f.replace(/\.ipynb$/, '.html')));
+  await page.screenshot({ path: join(shots, 'index.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
