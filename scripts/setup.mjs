@@ -69,8 +69,12 @@ if (!existsSync(kernelJson) || !readFileSync(kernelJson, 'utf8').includes(tslabB
   run(process.execPath, [join(root, 'node_modules/tslab/bin/tslab'), 'install', `--python=${PYTHON}`, `--binary=${tslabBin}`, `--prefix=${join(root, '.jupyter')}`], { stdio: 'ignore' });
 }
 
-// 4. Chromium for the browser tests.
+// 4. For the tests: Chromium opens the built pages, and the Jupyter Notebook server
+// runs the chapters through a real front end.
 if (forTests && !existsSync('/usr/bin/chromium')) {
   aptInstall(['chromium'], 'Chromium (the browser tests open the built pages in it)');
+}
+if (forTests && !pythonHas(['notebook'])) {
+  aptInstall(['jupyter-notebook'], `the Jupyter Notebook server for ${PYTHON} (a test runs every chapter in it)`);
 }
 say(`ready${forTests ? ' for the tests' : ''}: ${execFileSync(PYTHON, ['-c', 'import nbclient; print("nbclient " + nbclient.__version__)']).toString().trim()}`);
