@@ -64,7 +64,7 @@ async function pool(items, jobs, fn) {
 function copyAssets(out) {
   const assets = join(out, 'assets');
   mkdirSync(join(assets, 'katex/fonts'), { recursive: true });
-  copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), join(assets, 'plotly.min.js'));
+  copyFileSync(require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js'), join(assets, 'plotly.min.js'));
   const katexDist = dirname(require.resolve('katex/dist/katex.min.css'));
   copyFileSync(join(katexDist, 'katex.min.css'), join(assets, 'katex/katex.min.css'));
   // Browsers take the first font format they support; every current one supports woff2.

@@ -31,7 +31,10 @@ export function renderMarkdown(md, where) {
         .replace(/\$([^$\n]+?)\$/g, (_, tex) => keep(typeset(tex, false, where)));
     })
     .join('');
-  const html = marked.parse(protectedMd, { gfm: true });
+  // Wide tables scroll inside their own box instead of widening a phone's page.
+  const html = marked.parse(protectedMd, { gfm: true })
+    .replace(/<table>/g, '<div class="scroll"><table>')
+    .replace(/<\/table>/g, '</table></div>');
   return html.replace(/\u0000(\d+)\u0000/g, (_, i) => math[Number(i)]);
 }
 

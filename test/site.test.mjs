@@ -2,7 +2,7 @@
 // each page in headless Chromium with the network cut off, as a reader offline would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -69,6 +69,31 @@ for (const file of chapterFiles()) {
     assert.deepEqual(rawMath, [], 'math left untypeset');
     await page.screenshot({ path: join(shots, html.replace(/\.html$/, '.png')), fullPage: true });
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+const MB = 1024 * 1024;
+const folderSize = (dir) => readdirSync(dir, { withFileTypes: true })
+  .reduce((sum, e) => sum + (e.isDirectory() ? folderSize(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+
+test('size budgets: a chapter page at most 1 MB without the shared assets, the site at most 20 MB', () => {
+  for (const file of chapterFiles()) {
+    const html = file.replace(/\.ipynb$/, '.html');
+    const size = statSync(join(out, html)).size;
+    assert.ok(size <= MB, `${html} is ${(size / MB).toFixed(2)} MB`);
+  }
+  const total = folderSize(out);
+  assert.ok(total <= 20 * MB, `the site is ${(total / MB).toFixed(1)} MB`);
+});
+
+for (const html of ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipynb$/, '.html'))]) {
+  test(`${html} fits a phone's width: nothing but code and wide outputs scrolls sideways`, async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
+    await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await page.screenshot({ path: join(shots, `phone-${html.replace(/\.html$/, '.png')}`) });
     await page.close();
   });
 }
