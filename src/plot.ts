@@ -25,6 +25,8 @@ export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
   config: Record<string, unknown>;
+  /** Precomputed states that a slider moves through (see sliderFigure). */
+  frames?: { name: string; data: Trace[] }[];
 }
 
 /** Okabe & Ito's colour-blind-safe palette, used in order by every chart. */
@@ -87,7 +89,7 @@ export function plotHtml(fig: Figure): string {
     `(function () { var f = ${json}, tries = 0;`,
     '  function draw() {',
     `    var el = document.getElementById(${JSON.stringify(id)});`,
-    '    if (window.Plotly && el) { window.Plotly.newPlot(el, f.data, f.layout, f.config); return; }',
+    '    if (window.Plotly && el) { window.Plotly.newPlot(el, f); return; }',
     '    if (++tries < 200) { setTimeout(draw, 50); return; }',
     "    if (el) el.textContent = 'This chart needs plotly.js, which did not load: run the notebook\\'s first cell (and trust the notebook).';",
     '  }',
@@ -112,4 +114,58 @@ export function plotlyBundleHtml(): string {
 /** Shows a chart in the notebook. Outside a kernel use figure() and plotHtml(). */
 export function plot(data: Trace[], options: PlotOptions = {}): void {
   displayHtml(plotHtml(figure(data, options)));
+}
+
+export interface SliderStep {
+  /** The slider's label for this state, e.g. "σ = 0.05". */
+  label: string;
+  /** The traces shown in this state: the same traces, in the same order, in every step. */
+  data: Trace[];
+}
+
+export interface SliderOptions extends PlotOptions {
+  /** What the slider moves through, shown before the current label. */
+  sliderTitle: string;
+  /** The step shown first (default 0). */
+  active?: number;
+}
+
+/**
+ * A figure with a slider that moves through precomputed states (Plotly frames): it works
+ * in a notebook and in the exported page alike, with no kernel behind it. Give the axes
+ * fixed ranges (xRange, yRange) so that the states compare at a glance.
+ */
+export function sliderFigure(steps: SliderStep[], options: SliderOptions): Figure {
+  if (!Array.isArray(steps) || steps.length < 2) throw new Error('sliderFigure needs at least two steps, each { label, data }');
+  const active = options.active ?? 0;
+  if (!Number.isInteger(active) || active < 0 || active >= steps.length) {
+    throw new Error(`active must be a step index from 0 to ${steps.length - 1}, got ${active}`);
+  }
+  const traces = steps[0].data.length;
+  steps.forEach((s, i) => {
+    if (!Array.isArray(s.data) || s.data.length !== traces) {
+      throw new Error(`steps[${i}].data must hold ${traces} traces, like steps[0] (a slider changes traces, it cannot add them)`);
+    }
+  });
+  const fig = figure(steps[active].data, options);
+  const margin = fig.layout.margin as Record<string, number>;
+  fig.layout.margin = { ...margin, b: margin.b + 70 };
+  fig.layout.height = (Number(fig.layout.height) || 420) + 70;
+  fig.layout.sliders = [{
+    active,
+    currentvalue: { prefix: `${options.sliderTitle}: `, font: { size: 14 } },
+    pad: { t: 55, l: 10, r: 10 },
+    steps: steps.map((s, i) => ({
+      label: s.label,
+      method: 'animate',
+      args: [[`step-${i}`], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
+    })),
+  }];
+  fig.frames = steps.map((s, i) => ({ name: `step-${i}`, data: s.data }));
+  return fig;
+}
+
+/** Shows a chart with a slider (see sliderFigure). */
+export function sliderPlot(steps: SliderStep[], options: SliderOptions): void {
+  displayHtml(plotHtml(sliderFigure(steps, options)));
 }

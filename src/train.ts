@@ -107,6 +107,8 @@ export interface TrainOptions {
   /** Record the loss, accuracy and unit spread every this many steps (and at the end). */
   recordEvery?: number;
   seed?: Seed;
+  /** Called after every record with the history so far (for a live plot or a progress bar). */
+  onRecord?: (history: TrainHistory) => void;
 }
 
 export interface TrainHistory {
@@ -169,6 +171,7 @@ export function trainClassifier(options: TrainOptions): TrainHistory {
     tf.dispose([loss, correct]);
     read();
     history.spread.forEach((s, l) => s.push(unitSpread(params, l)));
+    options.onRecord?.(history);
   };
 
   try {

@@ -32,3 +32,28 @@ test('plot outside a kernel says what to use instead', () => {
   assert.throws(() => K.plot([{ x: [1], y: [1] }]), /needs the tslab kernel; outside one, use the functions that return HTML/);
   assert.throws(() => K.figure([]), /non-empty array of Plotly traces/);
 });
+
+test('sliderFigure: one frame per step, a slider step per frame, the active step drawn first', () => {
+  const steps = [1, 2, 3].map((k) => ({ label: `k = ${k}`, data: [{ x: [0, 1], y: [0, k] }] }));
+  const f = K.sliderFigure(steps, { sliderTitle: 'k', active: 1, yRange: [0, 3] });
+  assert.deepEqual(f.data, steps[1].data);
+  assert.equal(f.frames.length, 3);
+  const slider = f.layout.sliders[0];
+  assert.equal(slider.active, 1);
+  assert.deepEqual(slider.steps.map((s) => s.label), ['k = 1', 'k = 2', 'k = 3']);
+  assert.deepEqual(slider.steps.map((s) => s.args[0][0]), f.frames.map((fr) => fr.name));
+  assert.ok(K.plotHtml(f).includes('"frames"'), 'the page gets the frames');
+  assert.throws(() => K.sliderFigure(steps.slice(0, 1), { sliderTitle: 'k' }), /at least two steps/);
+  assert.throws(() => K.sliderFigure(steps, { sliderTitle: 'k', active: 3 }), /active must be a step index from 0 to 2/);
+  assert.throws(() => K.sliderFigure([steps[0], { label: 'x', data: [] }], { sliderTitle: 'k' }), /steps\[1\]\.data must hold 1 traces/);
+});
+
+test('livePlot and progress drop their updates outside a kernel; bad totals are refused', () => {
+  const live = K.livePlot({ title: 'loss' });
+  live.update([{ x: [1], y: [1] }]);
+  live.finish([{ x: [1], y: [1] }]);
+  const p = K.progress('steps', 10);
+  p.tick(5);
+  p.finish();
+  assert.throws(() => K.progress('steps', 0), /total must be a whole number >= 1/);
+});

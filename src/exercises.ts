@@ -1,0 +1,165 @@
+/**
+ * Checkers for the chapters' "your turn" cells. Each takes the learner's answer and says
+ * in words what is wrong (a standard deviation given where a variance was asked, fan-in
+ * and fan-out swapped, a missing factor of 2), not just right or wrong.
+ */
+import { displayHtml } from './display';
+import { InitSpec, initLabel, sampleInit } from './initializers';
+import { trainClassifier } from './train';
+import { loadDataset } from './data';
+
+export interface Feedback {
+  ok: boolean;
+  message: string;
+}
+
+const right = (message: string): Feedback => ({ ok: true, message });
+const wrong = (message: string): Feedback => ({ ok: false, message });
+
+/** Fan pairs with fanIn != fanOut, so that a swap or a one-sided formula shows. */
+const FANS: [number, number][] = [
+  [100, 300],
+  [784, 256],
+  [64, 10],
+];
+
+interface Suspect {
+  formula: (fanIn: number, fanOut: number) => number;
+  says: string;
+}
+
+function callAnswer(fn: unknown, fanIn: number, fanOut: number): number | Feedback {
+  if (typeof fn !== 'function') return wrong(`Your answer should be a function (fanIn, fanOut) => number; got ${typeof fn}.`);
+  let v: unknown;
+  try {
+    v = fn(fanIn, fanOut);
+  } catch (e) {
+    return wrong(`Your function threw for fanIn = ${fanIn}, fanOut = ${fanOut}: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    return wrong(`For fanIn = ${fanIn}, fanOut = ${fanOut} your function returned ${String(v)}, not a finite number.`);
+  }
+  return v;
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+/** Compares a function of the fans with the right formula and with the usual slips. */
+function checkFanFormula(fn: unknown, correct: Suspect, suspects: Suspect[]): Feedback {
+  const answers: number[] = [];
+  for (const [i, o] of FANS) {
+    const v = callAnswer(fn, i, o);
+    if (typeof v !== 'number') return v;
+    answers.push(v);
+  }
+  const matches = (s: Suspect) => FANS.every(([i, o], k) => close(answers[k], s.formula(i, o)));
+  if (matches(correct)) return right(correct.says);
+  const suspect = suspects.find(matches);
+  if (suspect) return wrong(suspect.says);
+  const ratios = FANS.map(([i, o], k) => answers[k] / correct.formula(i, o));
+  const constant = ratios.every((r) => Math.abs(r - ratios[0]) <= 1e-9 * Math.abs(ratios[0]));
+  return wrong(
+    constant
+      ? `Not yet: your values are ${ratios[0].toPrecision(4)} times the right ones for every fan. A constant factor is off; check the number under the square root.`
+      : `Not yet: your values are not a fixed multiple of the right ones (for fanIn = ${FANS[0][0]}, fanOut = ${FANS[0][1]} you return ${answers[0].toPrecision(4)}). Check which fans your formula uses.`,
+  );
+}
+
+/** Exercise: the limit a of Glorot's uniform init U[-a, a]. */
+export function checkGlorotLimit(fn: (fanIn: number, fanOut: number) => number): Feedback {
+  return checkFanFormula(
+    fn,
+    { formula: (i, o) => Math.sqrt(6 / (i + o)), says: 'Right: a = sqrt(6 / (fanIn + fanOut)), so Var = a²/3 = 2 / (fanIn + fanOut).' },
+    [
+      { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is the standard deviation, sqrt(2 / (fanIn + fanOut)), not the limit. A uniform U[-a, a] has variance a²/3, so a = sqrt(3 · Var).' },
+      { formula: (i, o) => 2 / (i + o), says: 'That is the variance, 2 / (fanIn + fanOut), not the limit. A uniform U[-a, a] has variance a²/3, so a = sqrt(3 · Var).' },
+      { formula: (i, o) => 6 / (i + o), says: 'That is a², not a: take the square root.' },
+      { formula: (i, o) => Math.sqrt(3 / (i + o)), says: 'A factor of 2 is missing: Glorot\'s variance is 2 / (fanIn + fanOut), the reciprocal of the *average* fan (fanIn + fanOut) / 2.' },
+      { formula: (i) => Math.sqrt(6 / i), says: 'That uses fanIn only: it is He\'s uniform limit. Glorot balances the forward pass (fanIn) and the backward pass (fanOut) with their average.' },
+      { formula: (i) => Math.sqrt(3 / i), says: 'That uses fanIn only (it is LeCun\'s uniform limit). Glorot uses the average of fanIn and fanOut.' },
+      { formula: (_, o) => Math.sqrt(6 / o), says: 'That uses fanOut only. Glorot uses the average of fanIn and fanOut.' },
+      { formula: (i, o) => Math.sqrt(6) / (i + o), says: 'The square root must cover the whole fraction: sqrt(6 / (fanIn + fanOut)), not sqrt(6) / (fanIn + fanOut).' },
+    ],
+  );
+}
+
+/** Exercise: the standard deviation of He's normal init for a ReLU layer. */
+export function checkHeStd(fn: (fanIn: number, fanOut: number) => number): Feedback {
+  return checkFanFormula(
+    fn,
+    { formula: (i) => Math.sqrt(2 / i), says: 'Right: std = sqrt(2 / fanIn), so that fanIn · Var(w) · ½ = 1 and ReLU\'s halving is made up.' },
+    [
+      { formula: (i) => 2 / i, says: 'That is the variance, 2 / fanIn. The question asks for the standard deviation: its square root.' },
+      { formula: (i) => Math.sqrt(1 / i), says: 'A factor of 2 is missing: that is LeCun\'s std, right for a linear or tanh layer. ReLU zeroes half of its inputs, E[relu(z)²] = Var(z)/2, so the weights need twice the variance.' },
+      { formula: (_, o) => Math.sqrt(2 / o), says: 'Fan-in and fan-out are swapped: a unit sums over its fanIn inputs on the way forward, so the forward condition uses fanIn. (sqrt(2 / fanOut) is He\'s backward, "fan_out" mode.)' },
+      { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is Glorot\'s std, for tanh-like units. For ReLU, He uses fanIn alone and a factor of 2: sqrt(2 / fanIn).' },
+      { formula: (i, o) => Math.sqrt(4 / (i + o)), says: 'He\'s init uses fanIn alone, not the average of the fans: sqrt(2 / fanIn).' },
+      { formula: (i) => Math.sqrt(6 / i), says: 'That is He\'s *uniform* limit, sqrt(6 / fanIn). The normal form\'s standard deviation is sqrt(2 / fanIn).' },
+    ],
+  );
+}
+
+export interface VarianceQuestion {
+  /** The layer's fan-in. */
+  fanIn: number;
+  /** The std of the layer's weights (zero mean). */
+  weightStd: number;
+  /** The variance of the pre-activations z of the layer below. */
+  inputVariance: number;
+  /** What sits between them: linear (x = z) or relu (x = relu(z)). */
+  activation: 'linear' | 'relu';
+}
+
+/**
+ * Exercise: predict Var(z') = fanIn · σ² · E[x²] for z' = x W, where x = f(z) and
+ * E[x²] = Var(z) for a linear layer, Var(z)/2 for ReLU. Answers within 1% count.
+ */
+export function checkVariancePrediction(answer: number, q: VarianceQuestion): Feedback {
+  if (typeof answer !== 'number' || !Number.isFinite(answer)) return wrong(`Your answer should be a number; got ${String(answer)}.`);
+  const { fanIn: n, weightStd: s, inputVariance: v, activation } = q;
+  const half = activation === 'relu' ? 0.5 : 1;
+  const correct = n * s * s * v * half;
+  const near = (x: number) => Math.abs(answer - x) <= 0.01 * Math.abs(x);
+  if (near(correct)) return right(`Right: Var = fanIn · σ² · E[x²] = ${n} · ${s}² · ${half === 1 ? v : `${v}/2`} = ${correct.toPrecision(4)}.`);
+  const suspects: [number, string][] = [
+    [n * s * v * half, 'You used σ where σ² belongs: the weights enter the variance through Var(w) = σ², the square of the standard deviation.'],
+    [Math.sqrt(correct), 'That is the standard deviation of z, the square root of what was asked: the variance.'],
+    [s * s * v * half, 'The fan-in is missing: z sums fanIn independent terms w·x, and the variances of independent terms add up.'],
+    [n * s * s * Math.sqrt(v) * half, 'You used the input\'s standard deviation where its variance belongs: Var(w·x) = Var(w) · E[x²].'],
+  ];
+  if (activation === 'relu') suspects.push([n * s * s * v, 'The ReLU\'s factor ½ is missing: it zeroes the negative half of a symmetric z, so E[relu(z)²] = Var(z)/2.']);
+  else suspects.push([n * s * s * v * 0.5, 'There is no ReLU here: x = z, so E[x²] = Var(z), with no factor ½.']);
+  const found = suspects.find(([x]) => near(x));
+  return wrong(found ? found[1] : `Not yet: your answer is ${(answer / correct).toPrecision(3)} times the right one. Var(z') = fanIn · Var(w) · E[x²].`);
+}
+
+/**
+ * Exercise (chapter 1): an init that lets the circles network learn. Trains the chapter's
+ * network briefly and says whether the units stayed identical or the network stayed weak.
+ */
+export function checkSymmetryFix(init: InitSpec): Feedback {
+  let kernel: Float32Array;
+  try {
+    kernel = sampleInit(init, [2, 10], 'exercise');
+  } catch (e) {
+    return wrong(`That init cannot be used: ${(e as Error).message}`);
+  }
+  if (kernel.every((v) => v === kernel[0])) {
+    return wrong(`${initLabel(init)} gives every weight the same value (${Number(kernel[0].toPrecision(6))}), so every hidden unit starts identical and stays identical: the symmetry is not broken. Use a random initializer.`);
+  }
+  const data = loadDataset('circles');
+  const h = trainClassifier({ sizes: [2, 10, 5, 1], init, data: data.train, learningRate: 0.1, steps: 1500, recordEvery: 1500, seed: 'exercise' });
+  const acc = h.accuracy[h.accuracy.length - 1];
+  if (!(Number.isFinite(h.loss[h.loss.length - 1]))) return wrong(`With ${initLabel(init)} the training diverged (the loss became ${h.loss[h.loss.length - 1]}): the weights are far too large.`);
+  if (acc < 0.9) {
+    return wrong(`The units start different now, but after 1500 steps the network classifies only ${(100 * acc).toFixed(0)}% of the training points: the random weights are too small or too large to learn quickly. Try a scaled init such as heNormal or glorotUniform.`);
+  }
+  return right(`Right: with ${initLabel(init)} the hidden units start apart and the network classifies ${(100 * acc).toFixed(0)}% of the training points after 1500 steps.`);
+}
+
+/** Shows a checker's verdict as a coloured box in the notebook. */
+export function feedback(f: Feedback): void {
+  const [bg, border, mark] = f.ok ? ['#e8f5e9', '#2e7d32', '✔'] : ['#fff4e5', '#b26a00', '✘'];
+  const text = f.message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  displayHtml(`<div class="course-feedback" style="background:${bg};border-left:4px solid ${border};padding:.5rem .8rem;font:14px/1.5 system-ui,sans-serif">${mark} ${text}</div>`);
+}
