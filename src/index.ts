@@ -18,3 +18,9 @@ export { accuracy, initMLP, predictProba, trainClassifier, unitSpread } from './
 export type { MLPParams, TrainHistory, TrainOptions } from './train';
 export { formatNumber, table, tableHtml } from './table';
 export type { Cell, TableOptions } from './table';
+export { sliderFigure, sliderPlot } from './plot';
+export type { SliderOptions, SliderStep } from './plot';
+export { livePlot, progress } from './live';
+export type { LivePlot, Progress } from './live';
+export { checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction, feedback } from './exercises';
+export type { Feedback, VarianceQuestion } from './exercises';
