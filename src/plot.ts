@@ -39,20 +39,20 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
   if (!Array.isArray(data) || data.length === 0) {
     throw new Error('figure(data) needs a non-empty array of Plotly traces');
   }
-  const axis = (title: string | undefined, log: boolean | undefined, range: [number, number] | undefined) => ({
+  const axis = (title: string | undefined, log: boolean | undefined, range: [number, number] | undefined, key: 'x' | 'y') => ({
     ...AXIS,
     title: title ? { text: title } : undefined,
     type: log ? 'log' : undefined,
     range: range ? (log ? range.map(Math.log10) : range) : undefined,
     exponentformat: log ? 'power' : undefined,
-    // Label 1, 2 and 5 of each decade: enough to read a value, few enough to stay legible.
-    dtick: log ? 'D2' : undefined,
+    // Over a few decades, label 1, 2 and 5 of each; over many, Plotly's powers of ten read better.
+    dtick: log && decades(data, key, range) <= 4 ? 'D2' : undefined,
   });
   const layout: Record<string, unknown> = {
     title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,
-    xaxis: axis(options.xTitle, options.logX, options.xRange),
+    xaxis: axis(options.xTitle, options.logX, options.xRange, 'x'),
     yaxis: {
-      ...axis(options.yTitle, options.logY, options.yRange),
+      ...axis(options.yTitle, options.logY, options.yRange, 'y'),
       ...(options.equalAxes ? { scaleanchor: 'x', scaleratio: 1 } : {}),
     },
     height: options.height ?? 420,
@@ -66,6 +66,24 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
     ...options.layout,
   };
   return { data, layout: dropUndefined(layout), config: { responsive: true, displaylogo: false } };
+}
+
+/** How many decades the positive values of the traces' x or y span (or the given range). */
+function decades(data: Trace[], key: 'x' | 'y', range?: [number, number]): number {
+  if (range) return Math.log10(range[1] / range[0]);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const trace of data) {
+    const values = trace[key];
+    if (!Array.isArray(values)) continue;
+    for (const v of values) {
+      if (typeof v === 'number' && v > 0 && Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
+  return hi > lo ? Math.log10(hi / lo) : 0;
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

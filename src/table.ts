@@ -12,12 +12,14 @@ export interface TableOptions {
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** A number as a reader wants it: whole numbers whole, others to `digits` significant digits. */
+/** A number as a reader wants it: whole numbers below a million whole, others to `digits` significant digits. */
 export function formatNumber(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  // Counts and other whole numbers print whole; a float that happens to be whole
+  // (a float32 variance of 196343488, say) reads better in exponent form.
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
   return String(Number(v.toPrecision(digits)));
 }
 

@@ -9,6 +9,9 @@ test('figure applies the house style and the options', () => {
   assert.equal(f.layout.yaxis.type, 'log');
   assert.deepEqual(f.layout.yaxis.range, [0, 3], 'log axes take log10 ranges');
   assert.equal(f.layout.xaxis.type, undefined);
+  assert.equal(f.layout.yaxis.dtick, 'D2', 'three decades: 1-2-5 labels');
+  const wide = K.figure([{ x: [1, 2], y: [1e-9, 1e9] }], { logY: true });
+  assert.equal(wide.layout.yaxis.dtick, undefined, 'eighteen decades: powers of ten only');
 });
 
 test('plotHtml gives a div and a script that draws the figure into it', () => {
@@ -56,4 +59,12 @@ test('livePlot and progress drop their updates outside a kernel; bad totals are 
   p.tick(5);
   p.finish();
   assert.throws(() => K.progress('steps', 0), /total must be a whole number >= 1/);
+});
+
+test('formatNumber: small whole numbers whole, large and tiny ones in exponent form', () => {
+  assert.equal(K.formatNumber(300), '300');
+  assert.equal(K.formatNumber(196343488), '1.963e8');
+  assert.equal(K.formatNumber(0.000123456, 3), '1.23e-4');
+  assert.equal(K.formatNumber(0.8796, 3), '0.88');
+  assert.equal(K.formatNumber(NaN), 'NaN');
 });
