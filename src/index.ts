@@ -18,6 +18,18 @@ export { accuracy, initMLP, predictProba, trainClassifier, unitSpread } from './
 export type { MLPParams, TrainHistory, TrainOptions } from './train';
 export { formatNumber, table, tableHtml } from './table';
 export type { Cell, TableOptions } from './table';
+export { tfInitializer } from './tfinit';
+export type { TfInitializer } from './tfinit';
+export { logSlope, signalPropagation } from './propagation';
+export type { BackwardLayer, ForwardLayer, Moments, Propagation, PropagationOptions } from './propagation';
+export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './mnist';
+export type { Mnist, MnistOptions, MnistSplit } from './mnist';
+export { OPTIMIZERS, trainDeepClassifier } from './deeptrain';
+export type { DeepTrainHistory, DeepTrainOptions, Examples, OptimizerName } from './deeptrain';
+export { GRADIENT_KINDS, binEdges, histogram, layerSamples } from './layerstats';
+export type { GradientKind, Histogram, HistogramOptions, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './layerstats';
+export { leastSquares, linearTask, trainDeepLinear } from './linear';
+export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOptions } from './linear';
 export { sliderFigure, sliderPlot } from './plot';
 export type { SliderOptions, SliderStep } from './plot';
 export { livePlot, progress } from './live';
