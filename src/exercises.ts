@@ -4,7 +4,7 @@
  * and fan-out swapped, a missing factor of 2), not just right or wrong.
  */
 import { displayHtml } from './display';
-import { InitSpec, initLabel, sampleInit } from './initializers';
+import { InitSpec, TRUNCATION_STD, initLabel, sampleInit } from './initializers';
 import { trainClassifier } from './train';
 import { loadDataset } from './data';
 
@@ -79,6 +79,9 @@ export function checkGlorotLimit(fn: (fanIn: number, fanOut: number) => number):
       { formula: (i) => Math.sqrt(3 / i), says: 'That uses fanIn only (it is LeCun\'s uniform limit). Glorot uses the average of fanIn and fanOut.' },
       { formula: (_, o) => Math.sqrt(6 / o), says: 'That uses fanOut only. Glorot uses the average of fanIn and fanOut.' },
       { formula: (i, o) => Math.sqrt(6) / (i + o), says: 'The square root must cover the whole fraction: sqrt(6 / (fanIn + fanOut)), not sqrt(6) / (fanIn + fanOut).' },
+      { formula: (i) => 1 / Math.sqrt(i), says: 'That is the older "standard" limit 1/sqrt(fanIn): its variance is 1 / (3 · fanIn), so fanIn · Var(w) = 1/3 and a deep tanh network loses about two thirds of the signal per layer. Glorot\'s limit is sqrt(3 · Var) with Var = 2 / (fanIn + fanOut).' },
+      { formula: (i, o) => Math.sqrt(24 / (i + o)), says: 'That limit is twice too large: it takes a²/12 as the variance of U[-a, a]. The interval is 2a wide, and (2a)²/12 = a²/3, so a = sqrt(3 · Var) = sqrt(6 / (fanIn + fanOut)).' },
+      { formula: (i, o) => Math.sqrt(6 / (i * o)), says: 'That divides by the product fanIn · fanOut. Glorot divides by their sum, twice their average: sqrt(6 / (fanIn + fanOut)).' },
     ],
   );
 }
@@ -95,6 +98,9 @@ export function checkHeStd(fn: (fanIn: number, fanOut: number) => number): Feedb
       { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is Glorot\'s std, for tanh-like units. For ReLU, He uses fanIn alone and a factor of 2: sqrt(2 / fanIn).' },
       { formula: (i, o) => Math.sqrt(4 / (i + o)), says: 'He\'s init uses fanIn alone, not the average of the fans: sqrt(2 / fanIn).' },
       { formula: (i) => Math.sqrt(6 / i), says: 'That is He\'s *uniform* limit, sqrt(6 / fanIn). The normal form\'s standard deviation is sqrt(2 / fanIn).' },
+      { formula: (i) => Math.sqrt(1 / (2 * i)), says: 'The 2 is on the wrong side of the fraction: ReLU halves the second moment, so the weights need *twice* the variance of the linear case, 2 / fanIn, not 1 / (2 · fanIn).' },
+      { formula: (i) => Math.sqrt(2) / i, says: 'The square root must cover the whole fraction: sqrt(2 / fanIn), not sqrt(2) / fanIn.' },
+      { formula: (i) => Math.sqrt(2 / i) / TRUNCATION_STD, says: `That is the std of the normal *before* the cut at 2 standard deviations (Keras divides by ${TRUNCATION_STD.toFixed(4)} so that the cut sample comes out right). The weights themselves have std sqrt(2 / fanIn), which is what is asked.` },
     ],
   );
 }
@@ -120,15 +126,21 @@ export function checkVariancePrediction(answer: number, q: VarianceQuestion): Fe
   const half = activation === 'relu' ? 0.5 : 1;
   const correct = n * s * s * v * half;
   const near = (x: number) => Math.abs(answer - x) <= 0.01 * Math.abs(x);
-  if (near(correct)) return right(`Right: Var = fanIn · σ² · E[x²] = ${n} · ${s}² · ${half === 1 ? v : `${v}/2`} = ${correct.toPrecision(4)}.`);
+  const fmt = (x: number) => String(Number(x.toPrecision(4)));
+  if (near(correct)) return right(`Right: Var = fanIn · σ² · E[x²] = ${n} · ${fmt(s)}² · ${half === 1 ? fmt(v) : `${fmt(v)}/2`} = ${correct.toPrecision(4)}.`);
   const suspects: [number, string][] = [
     [n * s * v * half, 'You used σ where σ² belongs: the weights enter the variance through Var(w) = σ², the square of the standard deviation.'],
     [Math.sqrt(correct), 'That is the standard deviation of z, the square root of what was asked: the variance.'],
     [s * s * v * half, 'The fan-in is missing: z sums fanIn independent terms w·x, and the variances of independent terms add up.'],
     [n * s * s * Math.sqrt(v) * half, 'You used the input\'s standard deviation where its variance belongs: Var(w·x) = Var(w) · E[x²].'],
   ];
-  if (activation === 'relu') suspects.push([n * s * s * v, 'The ReLU\'s factor ½ is missing: it zeroes the negative half of a symmetric z, so E[relu(z)²] = Var(z)/2.']);
-  else suspects.push([n * s * s * v * 0.5, 'There is no ReLU here: x = z, so E[x²] = Var(z), with no factor ½.']);
+  if (activation === 'relu') {
+    suspects.push([n * s * s * v, 'The ReLU\'s factor ½ is missing: it zeroes the negative half of a symmetric z, so E[relu(z)²] = Var(z)/2.']);
+    suspects.push([n * s * s * v * (0.5 - 1 / (2 * Math.PI)), 'You used Var(relu(z)) = (½ - 1/(2π)) · Var(z), the variance of the ReLU\'s output. The next layer needs its second moment, E[relu(z)²] = Var(z)/2: relu(z) is never centred, and the square of its mean counts too.']);
+  } else suspects.push([n * s * s * v * 0.5, 'There is no ReLU here: x = z, so E[x²] = Var(z), with no factor ½.']);
+  const keeps = n * s * s * half;
+  const factor = `fanIn · σ²${half === 1 ? '' : ' · ½'}`;
+  suspects.push([v, `That is the input's variance, as if the layer kept it. The layer multiplies the variance by ${factor}, here ${Number(keeps.toPrecision(4))}, not 1.`]);
   const found = suspects.find(([x]) => near(x));
   return wrong(found ? found[1] : `Not yet: your answer is ${(answer / correct).toPrecision(3)} times the right one. Var(z') = fanIn · Var(w) · E[x²].`);
 }

@@ -18,6 +18,10 @@ test('Glorot limit: the right formula passes, the usual slips are named', () => 
   expectWrong(K.checkGlorotLimit((i) => Math.sqrt(6 / i)), /fanIn only.*He's uniform/);
   expectWrong(K.checkGlorotLimit((_, o) => Math.sqrt(6 / o)), /fanOut only/);
   expectWrong(K.checkGlorotLimit((i, o) => Math.sqrt(6) / (i + o)), /square root must cover/);
+  expectWrong(K.checkGlorotLimit((i) => 1 / Math.sqrt(i)), /older "standard" limit 1\/sqrt\(fanIn\).*1\/3/);
+  expectWrong(K.checkGlorotLimit((i) => Math.sqrt(1 / i)), /older "standard" limit/);
+  expectWrong(K.checkGlorotLimit((i, o) => Math.sqrt(24 / (i + o))), /twice too large.*\(2a\)²\/12 = a²\/3/);
+  expectWrong(K.checkGlorotLimit((i, o) => Math.sqrt(6 / (i * o))), /product fanIn · fanOut/);
   expectWrong(K.checkGlorotLimit((i, o) => 10 * Math.sqrt(6 / (i + o))), /10\.00 times the right ones/);
   expectWrong(K.checkGlorotLimit(() => NaN), /not a finite number/);
   expectWrong(K.checkGlorotLimit(() => { throw new Error('todo'); }), /threw .*todo/);
@@ -31,6 +35,12 @@ test('He std: the right formula passes, the usual slips are named', () => {
   expectWrong(K.checkHeStd((_, o) => Math.sqrt(2 / o)), /Fan-in and fan-out are swapped/);
   expectWrong(K.checkHeStd((i, o) => Math.sqrt(2 / (i + o))), /Glorot's std/);
   expectWrong(K.checkHeStd((i) => Math.sqrt(6 / i)), /uniform\* limit/);
+  expectWrong(K.checkHeStd((i) => Math.sqrt(1 / (2 * i))), /2 is on the wrong side/);
+  expectWrong(K.checkHeStd((i) => 1 / Math.sqrt(2 * i)), /2 is on the wrong side/);
+  expectWrong(K.checkHeStd((i) => Math.sqrt(2) / i), /square root must cover/);
+  expectWrong(K.checkHeStd((i) => Math.sqrt(2 / i) / K.TRUNCATION_STD), /before\* the cut.*0\.8796/);
+  expectWrong(K.checkHeStd((i) => 3 * Math.sqrt(2 / i)), /3\.000 times the right ones/);
+  expectWrong(K.checkHeStd('sqrt(2 / fanIn)'), /should be a function/);
 });
 
 test('variance prediction: within 1% passes; sigma for sigma², std for variance, a missing n or ½ are named', () => {
@@ -42,10 +52,23 @@ test('variance prediction: within 1% passes; sigma for sigma², std for variance
   expectWrong(K.checkVariancePrediction(Math.sqrt(correct), relu), /standard deviation of z/);
   expectWrong(K.checkVariancePrediction(0.0025 * 2 * 0.5, relu), /fan-in is missing/);
   expectWrong(K.checkVariancePrediction(2 * correct, relu), /factor ½ is missing/);
+  expectWrong(K.checkVariancePrediction(256 * 0.0025 * 2 * (0.5 - 1 / (2 * Math.PI)), relu), /Var\(relu\(z\)\).*second moment/);
+  expectWrong(K.checkVariancePrediction(2, relu), /input's variance, as if the layer kept it.*fanIn · σ² · ½, here 0\.32, not 1/);
   const linear = { ...relu, activation: 'linear' };
   expectRight(K.checkVariancePrediction(2 * correct, linear));
   expectWrong(K.checkVariancePrediction(correct, linear), /no ReLU here/);
   expectWrong(K.checkVariancePrediction(7, linear), /times the right one/);
+  expectWrong(K.checkVariancePrediction(2, linear), /as if the layer kept it.*fanIn · σ², here 0\.64, not 1/);
+  // Chapter 3's question: a glorotUniform [300, 700] kernel, inputs of variance 2.
+  const ch3 = { fanIn: 300, weightStd: Math.sqrt(2 / 1000), inputVariance: 2, activation: 'linear' };
+  expectRight(K.checkVariancePrediction(300 * (2 / 1000) * 2, ch3));
+  expectWrong(K.checkVariancePrediction(2, ch3), /as if the layer kept it.*here 0\.6, not 1/);
+  expectWrong(K.checkVariancePrediction(300 * Math.sqrt(2 / 1000) * 2, ch3), /σ where σ² belongs/);
+  expectWrong(K.checkVariancePrediction(400 * (2 / 1000) * 2, ch3), /1\.33 times the right one/);
+  // A He layer keeps the variance: then the input's variance is the right answer.
+  const he = { fanIn: 512, weightStd: Math.sqrt(2 / 512), inputVariance: 4, activation: 'relu' };
+  expectRight(K.checkVariancePrediction(4, he));
+  expectWrong(K.checkVariancePrediction(8, he), /factor ½ is missing/);
   expectWrong(K.checkVariancePrediction('0.64', relu), /should be a number/);
 });
 
