@@ -42,6 +42,14 @@ export interface DeepTrainOptions {
   seed?: Seed;
   /** Record each layer's gradient RMS every this many steps (default: once per epoch, at its first step). */
   gradientEvery?: number;
+  /**
+   * Called after every step with the history so far (for a live plot or a progress bar):
+   * after the step's loss is recorded and, at the last step of an epoch, after that epoch's
+   * mean and test evaluation too. The same object each time, still growing, so copy what you
+   * keep; its params are the initial ones until training ends. It reads the history and
+   * changes nothing in the training.
+   */
+  onRecord?: (history: DeepTrainHistory) => void;
 }
 
 export interface DeepTrainHistory {
@@ -63,7 +71,7 @@ export interface DeepTrainHistory {
   params: MLPParams;
 }
 
-const OPTION_KEYS = ['sizes', 'init', 'train', 'test', 'activation', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'epochs', 'seed', 'gradientEvery'];
+const OPTION_KEYS = ['sizes', 'init', 'train', 'test', 'activation', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'epochs', 'seed', 'gradientEvery', 'onRecord'];
 
 function checkExamples(name: string, data: unknown, features: number, classes: number): { x: Float32Array; y: Int32Array; count: number } {
   const d = data as Examples;
@@ -113,7 +121,7 @@ function forward(vars: tf.Tensor[], x: tf.Tensor, act: (t: tf.Tensor) => tf.Tens
  * drawn by `init` with biases at zero. Deterministic for a seed: the kernels come from
  * initMLP(sizes, init, seed) and the epoch order from a generator seeded `${seed}/shuffle`.
  * Stops at the first step whose loss is not finite (a diverged run) and says so in divergedAt.
- * Leaves no tensors behind.
+ * Leaves no tensors behind. `onRecord`, if given, is called after every step with the history so far.
  */
 export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory {
   if (options === null || typeof options !== 'object') throw new Error(`trainDeepClassifier needs an options object, got ${describe(options)}`);
@@ -143,6 +151,8 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
   if (batchSize > train.count) throw new Error(`batchSize must be at most the number of training examples (${train.count}), got ${batchSize}`);
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const gradientEvery = options.gradientEvery === undefined ? stepsPerEpoch : checkPositiveInt('gradientEvery', options.gradientEvery);
+  const onRecord = options.onRecord;
+  if (onRecord !== undefined && typeof onRecord !== 'function') throw new Error(`onRecord must be a function (history) => void, got ${describe(onRecord)}`);
 
   const params = initMLP(sizes, options.init, seed);
   const act = activationFn(activation);
@@ -197,15 +207,17 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
         if (!Number.isFinite(loss)) {
           history.divergedAt = step;
           tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
+          onRecord?.(history);
           break;
         }
         optimizer.applyGradients(grads);
         tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
         sum += loss;
-      }
-      if (history.divergedAt === null) {
-        history.epochLoss.push(sum / stepsPerEpoch);
-        evaluate();
+        if (b === stepsPerEpoch - 1) {
+          history.epochLoss.push(sum / stepsPerEpoch);
+          evaluate();
+        }
+        onRecord?.(history);
       }
     }
     for (let l = 0; l < layers; l++) {

@@ -114,6 +114,12 @@ export interface DeepLinearOptions {
   /** Record the loss every this many steps (default 1); the last step is always recorded. */
   recordEvery?: number;
   seed?: Seed;
+  /**
+   * Called after every record with the history so far (for a live plot or a progress bar):
+   * the same object each time, still growing, so copy what you keep. Its weights are filled
+   * in only when training ends. It reads the history and changes nothing in the training.
+   */
+  onRecord?: (history: DeepLinearHistory) => void;
 }
 
 export interface DeepLinearHistory {
@@ -141,10 +147,11 @@ export interface DeepLinearHistory {
  * from kernels drawn with sampleInit(init, [n_{l-1}, n_l], `${seed}/${l - 1}`). The product
  * is a linear map whatever L is, but how fast (and whether) it learns depends on L and on
  * the kernels' scale: each gradient carries the product of the other L - 1 kernels.
+ * `onRecord`, if given, is called after each recorded step with the history so far.
  */
 export function trainDeepLinear(options: DeepLinearOptions): DeepLinearHistory {
   if (options === null || typeof options !== 'object') throw new Error(`trainDeepLinear needs an options object, got ${describe(options)}`);
-  checkKeys('trainDeepLinear', options, ['task', 'depth', 'width', 'init', 'learningRate', 'steps', 'recordEvery', 'seed']);
+  checkKeys('trainDeepLinear', options, ['task', 'depth', 'width', 'init', 'learningRate', 'steps', 'recordEvery', 'seed', 'onRecord']);
   const task = options.task;
   if (!task || !(task.x instanceof Float32Array) || !(task.y instanceof Float32Array)) {
     throw new Error('task must be a LinearTask (from linearTask)');
@@ -155,6 +162,8 @@ export function trainDeepLinear(options: DeepLinearOptions): DeepLinearHistory {
   const steps = checkPositiveInt('steps', options.steps);
   const recordEvery = options.recordEvery === undefined ? 1 : checkPositiveInt('recordEvery', options.recordEvery);
   const seed = checkSeed(options.seed ?? DEFAULT_SEED);
+  const onRecord = options.onRecord;
+  if (onRecord !== undefined && typeof onRecord !== 'function') throw new Error(`onRecord must be a function (history) => void, got ${describe(onRecord)}`);
   const widths = [task.inputs, ...Array(depth - 1).fill(width), task.outputs];
   const specs = checkInitSpecs(options.init, depth);
   const kernels = specs.map((spec, l) => sampleInit(spec, [widths[l], widths[l + 1]], `${seed}/${l}`));
@@ -183,6 +192,7 @@ export function trainDeepLinear(options: DeepLinearOptions): DeepLinearHistory {
       if (step % recordEvery === 0 || step === steps) {
         history.step.push(step);
         history.loss.push(value);
+        onRecord?.(history);
       }
     }
     history.weights = vars.map((v) => v.dataSync() as Float32Array);

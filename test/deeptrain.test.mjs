@@ -121,3 +121,28 @@ test('bad options throw an Error naming the option and what is allowed', () => {
   t({ gradientEvery: 0 }, /gradientEvery must be a whole number >= 1/);
   t({ lr: 0.1 }, /does not take option "lr"/);
 });
+
+test('onRecord: called once per step with the history so far, epoch records included; it changes nothing', async () => {
+  const seen = [];
+  const h = await noLeak(() => K.trainDeepClassifier({ ...base, onRecord: (r) => seen.push({
+    loss: [...r.loss], epochLoss: [...r.epochLoss], testAccuracy: [...r.testAccuracy], gradientStep: [...r.gradientStep] }) }));
+  assert.equal(seen.length, 20);
+  seen.forEach((r, i) => {
+    assert.deepEqual(r.loss, h.loss.slice(0, i + 1));
+    // An epoch's mean and test evaluation are in by the call for its last step (steps 9 and 19).
+    const epochs = Math.floor((i + 1) / h.stepsPerEpoch);
+    assert.deepEqual(r.epochLoss, h.epochLoss.slice(0, epochs));
+    assert.deepEqual(r.testAccuracy, h.testAccuracy.slice(0, epochs + 1));
+  });
+  assert.deepEqual(seen[10].gradientStep, [0, 10]);
+  const plain = K.trainDeepClassifier(base);
+  assert.deepEqual(h.loss, plain.loss, 'the same run with and without the callback');
+  assert.deepEqual(h.params.weights, plain.params.weights);
+  assert.deepEqual(h.testAccuracy, plain.testAccuracy);
+  // A diverging run reports its last, non-finite step too.
+  const calls = [];
+  const d = K.trainDeepClassifier({ ...base, sizes: [784, 64, 64, 64, 64, 10], init: 30, learningRate: 1, onRecord: (r) => calls.push([r.loss.length, r.divergedAt]) });
+  assert.deepEqual(calls.at(-1), [d.loss.length, d.divergedAt]);
+  assert.equal(calls.length, d.loss.length);
+  assert.throws(() => K.trainDeepClassifier({ ...base, onRecord: 1 }), /onRecord must be a function \(history\) => void, got 1/);
+});

@@ -122,3 +122,20 @@ test('trainDeepLinear: deterministic, leak-free, and bad options name themselves
   bad({ init: 'he' }, /init must be one of zeros, .*; got "he"/);
   bad({ lr: 1 }, /trainDeepLinear does not take option "lr"/);
 });
+
+test('trainDeepLinear: onRecord sees the history grow one record at a time and changes nothing', async () => {
+  const t = K.linearTask(TASK);
+  const opts = { task: t, depth: 3, width: 6, init: 'glorotNormal', learningRate: 0.05, steps: 10, recordEvery: 3, seed: 2 };
+  const seen = [];
+  const h = await noLeak(() => K.trainDeepLinear({ ...opts, onRecord: (r) => seen.push({ step: [...r.step], loss: [...r.loss], weights: r.weights.length }) }));
+  // Records at steps 0, 3, 6, 9 and the last one, 10: one call each, after it.
+  assert.deepEqual(seen.map((r) => r.step), [[0], [0, 3], [0, 3, 6], [0, 3, 6, 9], [0, 3, 6, 9, 10]]);
+  seen.forEach((r, i) => assert.deepEqual(r.loss, h.loss.slice(0, i + 1)));
+  assert.ok(seen.every((r) => r.weights === 0), 'weights are filled in when training ends');
+  assert.deepEqual(h, K.trainDeepLinear(opts), 'the same history with and without the callback');
+  // A run that overflows: no call for the step that was not recorded.
+  const calls = [];
+  const d = K.trainDeepLinear({ task: t, depth: 10, width: 8, init: 3 / Math.sqrt(8), learningRate: 0.1, steps: 50, seed: 1, onRecord: (r) => calls.push(r.loss.length) });
+  assert.deepEqual(calls, Array.from({ length: d.loss.length }, (_, i) => i + 1));
+  assert.throws(() => K.trainDeepLinear({ ...opts, onRecord: 'plot' }), /onRecord must be a function \(history\) => void, got "plot"/);
+});
