@@ -46,7 +46,7 @@ function aptInstall(packages, why) {
     run('apt-get', ['update', '-qq'], { env });
     aptUpdated = true;
   }
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  run('apt-get', ['install', '-y', '-qq', ...packages], { env });
 }
 
 // 1. npm packages (tfjs-node is optional: its install needs the internet and may fail).
