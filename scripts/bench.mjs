@@ -1,12 +1,15 @@
 // npm run bench: times the chapters' workloads on the active backend.
 //
-//   node scripts/bench.mjs [--runs 5] [--no-build] [--out bench-results.json]
+//   node scripts/bench.mjs [--runs 5] [--no-build] [--out bench-results.json] [--readme]
+//
+// --readme writes the figures into README.md's table (between its bench markers), so the
+// README's numbers are this script's output, not typed in.
 //
 // Each workload runs once to warm up, then --runs times; the median is reported.
 // Results are printed and written as JSON. A benchmark, not a test: nothing fails
 // because a machine is slow.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,7 @@ const flag = (name, fallback) => {
 const RUNS = Number(flag('--runs', 5));
 const OUT = flag('--out', join(root, 'bench-results.json'));
 const WITH_BUILD = !argv.includes('--no-build');
+const WRITE_README = argv.includes('--readme');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -46,22 +50,47 @@ async function time(fn, runs = RUNS) {
 const results = { date: new Date().toISOString(), backend: await K.initBackend(), tfjs: tf.version.tfjs, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, workloads: {} };
 const report = (name, value, extra = '') => {
   results.workloads[name] = value;
-  console.log(`${name.padEnd(56)} ${value.median.toFixed(3).padStart(8)} s  ${extra}`);
+  console.log(`${name.padEnd(84)} ${value.median.toFixed(3).padStart(8)} s  ${extra}`);
 };
 console.log(`backend: ${results.backend} (TensorFlow.js ${results.tfjs}, Node ${results.node}, ${results.cpus} cores)\n`);
 
-// 1. One signal-propagation pass: 50 layers, width 512, batch 1024, forward and backward.
+// 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (the
+// signal: x W and the activation per layer, 26.8 GFLOP) and the forward and backward pass
+// chapters 2 and 4 run (dz W^T per layer too, twice the matrix products). The kernels are
+// drawn ahead on a worker thread (src/prefetch.ts); the "inline" rows draw them in the same
+// thread, to show what that saves. The floor is the 50 matrix products alone.
 {
   const [L, n, B] = [50, 512, 1024];
-  const flops = 2 * (2 * B * n * n) * L; // x W forward and dz W^T backward, per layer
-  for (const [activation, init] of [['tanh', 'glorotNormal'], ['relu', 'heNormal']]) {
-    const t = await time(() => K.signalPropagation({ depth: L, width: n, batch: B, activation, init, seed: 1 }));
-    t.gflops = flops / t.median / 1e9;
-    report(`signalPropagation ${L}x${n}, batch ${B}, ${activation}`, t, `${t.gflops.toFixed(1)} GFLOP/s`);
+  const forwardFlops = 2 * B * n * n * L;
+  const pass = (activation, backward, inline = false) => () => {
+    const saved = process.env.INIT_COURSE_PREFETCH;
+    process.env.INIT_COURSE_PREFETCH = inline ? '0' : '1';
+    try {
+      K.signalPropagation({ depth: L, width: n, batch: B, activation, init: activation === 'tanh' ? 'glorotNormal' : 'heNormal', seed: 1, backward });
+    } finally {
+      if (saved === undefined) delete process.env.INIT_COURSE_PREFETCH;
+      else process.env.INIT_COURSE_PREFETCH = saved;
+    }
+  };
+  const rows = [
+    ['forward', 'tanh', false, false], ['forward', 'relu', false, false], ['forward, kernels drawn inline', 'tanh', false, true],
+    ['forward + backward', 'tanh', true, false], ['forward + backward', 'relu', true, false], ['forward + backward, kernels drawn inline', 'tanh', true, true],
+  ];
+  for (const [label, activation, backward, inline] of rows) {
+    const t = await time(pass(activation, backward, inline));
+    t.gflops = (forwardFlops * (backward ? 2 : 1)) / t.median / 1e9;
+    report(`signalPropagation ${L}x${n}, batch ${B}, ${activation}, ${label}`, t, `${t.gflops.toFixed(1)} GFLOP/s`);
   }
+  const [h, w] = [tf.ones([B, n]), tf.ones([n, n])];
+  const floor = await time(() => {
+    for (let l = 0; l < L; l++) tf.matMul(h, w).dispose();
+  });
+  floor.gflops = forwardFlops / floor.median / 1e9;
+  report(`${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, floor, `${floor.gflops.toFixed(1)} GFLOP/s`);
+  tf.dispose([h, w]);
   const t = await time(() => tf.tidy(() => tf.matMul(tf.ones([1024, 1024]), tf.ones([1024, 1024]))).dispose());
   t.gflops = (2 * 1024 ** 3) / t.median / 1e9;
-  report('tf.matMul 1024 x 1024 (the rate that bounds it)', t, `${t.gflops.toFixed(1)} GFLOP/s`);
+  report('tf.matMul 1024 x 1024', t, `${t.gflops.toFixed(1)} GFLOP/s`);
 }
 
 // 2. One training epoch of a deep ReLU network (chapter 4's workload): 30 weight layers of
@@ -99,11 +128,40 @@ if (WITH_BUILD) {
     chapters[m[1]] = { seconds: Number(m[2]), cells: Number(m[3]), slowestCell: Number(m[4]), slowestCellSeconds: Number(m[5]) };
   }
   results.workloads.build = { median: total, runs: 1, chapters };
-  console.log(`${'notebook build (npm start, after set-up)'.padEnd(56)} ${total.toFixed(1).padStart(8)} s`);
+  console.log(`${'notebook build (npm start, after set-up)'.padEnd(84)} ${total.toFixed(1).padStart(8)} s`);
   for (const [file, c] of Object.entries(chapters)) {
-    console.log(`  ${file.padEnd(54)} ${c.seconds.toFixed(1).padStart(8)} s  (slowest cell ${c.slowestCell}: ${c.slowestCellSeconds.toFixed(1)} s)`);
+    console.log(`  ${file.padEnd(82)} ${c.seconds.toFixed(1).padStart(8)} s  (slowest cell ${c.slowestCell}: ${c.slowestCellSeconds.toFixed(1)} s)`);
   }
 }
 
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote ${OUT}`);
+
+if (WRITE_README) {
+  const file = join(root, 'README.md');
+  const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+  const readme = readFileSync(file, 'utf8');
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block to write the figures into`);
+  const day = results.date.slice(0, 10);
+  const lines = [
+    `On the reference machine (${results.cpus} cores, ${results.cpu}; backend ${results.backend}; ${day}, TensorFlow.js ${results.tfjs}, Node ${results.node}):`,
+    '',
+    '| workload | median |',
+    '| --- | --- |',
+  ];
+  for (const [name, w] of Object.entries(results.workloads)) {
+    if (name === 'build') continue;
+    lines.push(`| ${name} | ${w.median.toFixed(3)} s${w.gflops ? ` (${w.gflops.toFixed(1)} GFLOP/s)` : ''} |`);
+  }
+  const build = results.workloads.build;
+  if (build) {
+    lines.push(`| notebook build, all ${Object.keys(build.chapters).length} chapters (two at a time) | ${build.median.toFixed(1)} s |`);
+    for (const [f, c] of Object.entries(build.chapters)) {
+      lines.push(`| &nbsp;&nbsp;${f} | ${c.seconds.toFixed(1)} s (slowest cell ${c.slowestCellSeconds.toFixed(1)} s) |`);
+    }
+  }
+  writeFileSync(file, readme.slice(0, i + start.length) + '\n' + lines.join('\n') + '\n' + readme.slice(j));
+  console.log(`wrote the figures into ${file}`);
+}

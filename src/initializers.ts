@@ -187,17 +187,12 @@ export function sampleWeights(name: InitializerName, shape: readonly number[], o
     case 'uniform':
       return fillUniform(out, rng, spec.min!, spec.max!);
     case 'normal':
-      return scale(fillNormal(out, rng), spec.std, spec.mean);
+      return fillNormal(out, rng, Infinity, spec.std, spec.mean);
     case 'truncatedNormal':
-      return scale(fillNormal(out, rng, TRUNCATION_CUT), spec.std / TRUNCATION_STD, spec.mean);
+      return fillNormal(out, rng, TRUNCATION_CUT, spec.std / TRUNCATION_STD, spec.mean);
     case 'orthogonal':
       return orthogonal(shape, rng, options.gain ?? 1, out);
   }
-}
-
-function scale(values: Float32Array, std: number, mean: number): Float32Array {
-  for (let i = 0; i < values.length; i++) values[i] = mean + std * values[i];
-  return values;
 }
 
 /**
@@ -280,10 +275,24 @@ export type InitSpec = InitializerName | number | ({ name: InitializerName } & O
 
 /** Samples a kernel from an InitSpec; the seed comes from the caller (one per layer). */
 export function sampleInit(spec: InitSpec, shape: readonly number[], seed: Seed): Float32Array {
+  const [name, options] = resolveInit(spec, seed);
+  return sampleWeights(name, shape, options);
+}
+
+/**
+ * Throws the error sampleInit(spec, shape, seed) would throw, without drawing anything:
+ * for checking a network's kernels before they are drawn elsewhere (prefetch.ts).
+ */
+export function checkInit(spec: InitSpec, shape: readonly number[], seed: Seed): void {
+  const [name, options] = resolveInit(spec, seed);
+  initializerSpec(name, shape, options);
+}
+
+function resolveInit(spec: InitSpec, seed: Seed): [InitializerName, InitOptions] {
   if (typeof spec === 'number') {
-    return sampleWeights('randomNormal', shape, { stddev: checkNonNegative('init (a standard deviation)', spec), seed });
+    return ['randomNormal', { stddev: checkNonNegative('init (a standard deviation)', spec), seed }];
   }
-  if (typeof spec === 'string') return sampleWeights(spec, shape, { seed });
+  if (typeof spec === 'string') return [spec, { seed }];
   if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string') {
     throw new Error(
       `init must be an initializer name (${INITIALIZER_NAMES.join(', ')}), an object { name, ...options }, or a standard deviation; got ${describe(spec)}`,
@@ -293,7 +302,7 @@ export function sampleInit(spec: InitSpec, shape: readonly number[], seed: Seed)
   if (options.seed !== undefined) {
     throw new Error('init must not carry its own seed: pass seed to the function that builds the network, which gives each layer its own');
   }
-  return sampleWeights(name, shape, { ...options, seed });
+  return [name, { ...options, seed }];
 }
 
 /** A short label for an InitSpec, for legends and tables. */

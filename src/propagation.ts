@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACTIVATIONS, Activation, activationFn } from './activations';
 import { checkFinite, checkKeys, checkOneOf, checkPositive, checkPositiveInt, describe } from './errors';
-import { INITIALIZER_NAMES, InitSpec, sampleInit } from './initializers';
+import { INITIALIZER_NAMES, InitSpec } from './initializers';
+import { KernelJob, kernelSource, transpose } from './prefetch';
 import { DEFAULT_SEED, Seed, checkSeed } from './random';
 
 /** Sample statistics of every entry of a [batch, width] tensor. meanSquare = variance + mean^2. */
@@ -43,7 +44,7 @@ export interface Propagation {
   input: Moments;
   /** forward[l - 1] is layer l, for l = 1..L. */
   forward: ForwardLayer[];
-  /** backward[l - 1] is layer l, for l = 1..L. */
+  /** backward[l - 1] is layer l, for l = 1..L; empty with `backward: false`. */
   backward: BackwardLayer[];
 }
 
@@ -71,13 +72,20 @@ export interface PropagationOptions {
   inputStd?: number;
   /** Also report the statistics of each kernel's gradient (one more matrix product per layer). */
   weightGradients?: boolean;
+  /**
+   * false: the forward pass only (half the matrix products); `backward` comes back empty.
+   * Default true.
+   */
+  backward?: boolean;
 }
 
-const OPTION_KEYS = ['depth', 'width', 'init', 'weights', 'batch', 'activation', 'seed', 'inputWidth', 'inputStd', 'weightGradients'];
+const OPTION_KEYS = ['depth', 'width', 'init', 'weights', 'batch', 'activation', 'seed', 'inputWidth', 'inputStd', 'weightGradients', 'backward'];
 
+/** The network's widths n_0..n_L and, per layer, either the kernel given or how to draw it. */
 interface Network {
   widths: number[];
-  kernels: Float32Array[];
+  given?: Float32Array[];
+  specs?: InitSpec[];
 }
 
 function checkInitName(name: string, value: unknown): void {
@@ -133,7 +141,7 @@ function networkFromWeights(weights: unknown, options: PropagationOptions): Netw
     });
     return out;
   });
-  return { widths, kernels };
+  return { widths, given: kernels };
 }
 
 function networkFromInit(options: PropagationOptions, seed: Seed): Network {
@@ -152,10 +160,7 @@ function networkFromInit(options: PropagationOptions, seed: Seed): Network {
   }
   const inputWidth = options.inputWidth === undefined ? layerWidths[0] : checkPositiveInt('inputWidth', options.inputWidth);
   const widths = [inputWidth, ...layerWidths];
-  const specs = checkInitSpecs(options.init, depth);
-  // `${seed}/${l}` as in initMLP: the same seed and sizes give the same kernels there and here.
-  const kernels = specs.map((spec, l) => sampleInit(spec, [widths[l], widths[l + 1]], `${seed}/${l}`));
-  return { widths, kernels };
+  return { widths, specs: checkInitSpecs(options.init, depth) };
 }
 
 function momentsOf(values: Float32Array): Moments {
@@ -191,7 +196,10 @@ const moments = (mean: number, variance: number): Moments => ({ mean, variance, 
  *
  * Seeds: layer l's kernel is sampleInit(init, [n_{l-1}, n_l], `${seed}/${l - 1}`), as in
  * initMLP; x_0 is sampleInit(inputStd, [batch, n_0], `${seed}/input`) and g is
- * sampleInit(1, [batch, n_L], `${seed}/output-gradient`).
+ * sampleInit(1, [batch, n_L], `${seed}/output-gradient`). A worker thread draws them a few
+ * layers ahead of the matrix products (prefetch.ts), with the same values.
+ *
+ * With `backward: false` only the forward pass runs (half the matrix products, no g).
  */
 export function signalPropagation(options: PropagationOptions): Propagation {
   if (options === null || typeof options !== 'object') throw new Error(`signalPropagation needs an options object, got ${describe(options)}`);
@@ -200,87 +208,128 @@ export function signalPropagation(options: PropagationOptions): Propagation {
   const batch = checkPositiveInt('batch', options.batch);
   const seed = checkSeed(options.seed ?? DEFAULT_SEED);
   const inputStd = options.inputStd === undefined ? 1 : checkPositive('inputStd', options.inputStd);
-  if (options.weightGradients !== undefined && typeof options.weightGradients !== 'boolean') {
-    throw new Error(`weightGradients must be true or false, got ${describe(options.weightGradients)}`);
-  }
-  const withWeights = options.weightGradients === true;
-  const { widths, kernels } = options.weights !== undefined ? networkFromWeights(options.weights, options) : networkFromInit(options, seed);
-  const depth = kernels.length;
+  const withWeights = checkBoolean('weightGradients', options.weightGradients, false);
+  const withBackward = checkBoolean('backward', options.backward, true);
+  if (withWeights && !withBackward) throw new Error('weightGradients needs the backward pass: do not combine it with backward: false');
+  const { widths, given, specs } = options.weights !== undefined ? networkFromWeights(options.weights, options) : networkFromInit(options, seed);
+  const depth = widths.length - 1;
 
-  // Drawn like kernels (sampleInit with a number is a zero-mean normal), so anyone can redraw them.
-  const x0Values = sampleInit(inputStd, [batch, widths[0]], `${seed}/input`);
-  const gValues = sampleInit(1, [batch, widths[depth]], `${seed}/output-gradient`);
+  // Everything random comes from sampleInit, so anyone can redraw it: x_0 and g are
+  // zero-mean normals, layer l's kernel uses the seed `${seed}/${l - 1}` as in initMLP.
+  // A worker thread draws them ahead while this thread multiplies (prefetch.ts).
+  const jobs: KernelJob[] = [{ spec: inputStd, rows: batch, cols: widths[0], seed: `${seed}/input` }];
+  if (withBackward) jobs.push({ spec: 1, rows: batch, cols: widths[depth], seed: `${seed}/output-gradient` });
+  specs?.forEach((spec, l) => jobs.push({ spec, rows: widths[l], cols: widths[l + 1], seed: `${seed}/${l}`, transposed: withBackward }));
+  const source = kernelSource(jobs);
   const act = activationFn(activation);
 
   const owned: tf.Tensor[] = [];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  // A kernel from the source is only valid until the next one is asked for. The wasm backend
+  // copies an array into its own memory when a tensor is made; others may keep the array.
+  const copies = tf.getBackend() !== 'wasm';
+  const tensor = (values: Float32Array, rows: number, cols: number) => own(tf.keep(tf.tensor2d(copies ? values.slice() : values, [rows, cols])));
   try {
-    const x0 = own(tf.tensor2d(x0Values, [batch, widths[0]]));
-    const g = own(tf.tensor2d(gValues, [batch, widths[depth]]));
-    const W = kernels.map((k, l) => own(tf.tensor2d(k, [widths[l], widths[l + 1]])));
-    // W^T made in JS: the wasm backend multiplies by a transposed operand ten times slower.
-    const Wt = kernels.map((k, l) => own(tf.tensor2d(transposed(k, widths[l], widths[l + 1]), [widths[l + 1], widths[l]])));
-    const z: tf.Tensor[] = [];
-    const x: tf.Tensor[] = [];
-    const back: tf.Tensor[] = [];
-    // Layer l's product z = h W_l with its backward rule written out, dh = dz W_l^T. The
-    // dz it receives from autodiff is dLoss/dz_l: its statistics are taken right there.
-    const dense = (l: number) =>
-      tf.customGrad((...args) => {
-        const h = args[0] as tf.Tensor;
-        const gradFunc = (dz: tf.Tensor) => {
-          back[l] = own(tf.keep(tf.tidy(() => {
-            const parts = [tf.moments(dz)];
-            // dLoss/dW_l = h^T dz, with h^T made explicitly for the same reason as W^T.
-            if (withWeights) parts.push(tf.moments(tf.matMul(tf.transpose(h), dz)));
-            return tf.stack(parts.flatMap((m) => [m.mean, m.variance]));
-          })));
-          return tf.matMul(dz, Wt[l]);
-        };
-        return { value: tf.matMul(h, W[l]), gradFunc };
-      });
-    const net = (input: tf.Tensor): tf.Tensor => {
-      let h: tf.Tensor = input;
-      for (let l = 0; l < depth; l++) {
-        const zl = dense(l)(h);
-        h = act(zl);
-        // Kept past the forward pass, to take their statistics outside the gradient tape.
-        z.push(own(tf.keep(zl)));
-        x.push(h === zl ? zl : own(tf.keep(h)));
-      }
-      return h;
+    const x0Values = source.next().kernel;
+    const input = momentsOf(x0Values);
+    const x0 = tensor(x0Values, batch, widths[0]);
+    const g = withBackward ? tensor(source.next().kernel, batch, widths[depth]) : null;
+    // Layer l's kernel as a tensor, and (for the way back) its transpose, made in JS: the
+    // wasm backend multiplies by a transposed operand ten times slower.
+    const kernel = (l: number): [tf.Tensor2D, tf.Tensor2D | null] => {
+      const k = given ? { kernel: given[l], transposed: withBackward ? transpose(given[l], widths[l], widths[l + 1]) : undefined } : source.next();
+      // Kept (by tensor()): on the way back they are made inside tf.grads's forward scope,
+      // which ends before backprop.
+      const W = tensor(k.kernel, widths[l], widths[l + 1]);
+      return [W, k.transposed ? tensor(k.transposed, widths[l + 1], widths[l]) : null];
     };
-    // The gradient arriving at the output is g, as for the loss sum(x_L * g).
-    tf.grads(net)([x0], g).forEach((t) => t.dispose());
-    const rows = z.map((zl, l) => {
-      const row = tf.tidy(() => {
-        const [mz, mx] = [tf.moments(zl), tf.moments(x[l])];
-        return tf.concat([tf.stack([mz.mean, mz.variance, mx.mean, mx.variance]), back[l]]);
+    const stats = (z: tf.Tensor, x: tf.Tensor) =>
+      tf.tidy(() => {
+        const [mz, mx] = [tf.moments(z), tf.moments(x)];
+        return tf.stack([mz.mean, mz.variance, mx.mean, mx.variance]);
       });
-      // Free each layer's big tensors as soon as its statistics are taken.
-      tf.dispose([zl, x[l]]);
-      return own(row);
-    });
-    const perLayer = withWeights ? 8 : 6;
-    const all = own(tf.concat(rows));
-    const v = all.dataSync();
+
+    let rows: tf.Tensor[];
+    if (!withBackward) {
+      // The forward pass alone: each layer's input is freed as soon as the next is made.
+      rows = [];
+      let h: tf.Tensor = x0;
+      for (let l = 0; l < depth; l++) {
+        const [W] = kernel(l);
+        const [x, row] = tf.tidy(() => {
+          const z = tf.matMul(h, W);
+          const xl = act(z);
+          return [xl, stats(z, xl)];
+        });
+        rows.push(own(row));
+        if (h !== x0) h.dispose();
+        W.dispose();
+        h = x;
+      }
+      if (h !== x0) h.dispose();
+    } else {
+      const z: tf.Tensor[] = [];
+      const x: tf.Tensor[] = [];
+      const back: tf.Tensor[] = [];
+      // Layer l's product z = h W_l with its backward rule written out, dh = dz W_l^T. The
+      // dz it receives from autodiff is dLoss/dz_l: its statistics are taken right there.
+      const dense = (l: number, W: tf.Tensor, Wt: tf.Tensor) =>
+        tf.customGrad((...args) => {
+          const h = args[0] as tf.Tensor;
+          const gradFunc = (dz: tf.Tensor) => {
+            back[l] = own(tf.keep(tf.tidy(() => {
+              const parts = [tf.moments(dz)];
+              // dLoss/dW_l = h^T dz, with h^T made explicitly for the same reason as W^T.
+              if (withWeights) parts.push(tf.moments(tf.matMul(tf.transpose(h), dz)));
+              return tf.stack(parts.flatMap((m) => [m.mean, m.variance]));
+            })));
+            return tf.matMul(dz, Wt);
+          };
+          return { value: tf.matMul(h, W), gradFunc };
+        });
+      const net = (input: tf.Tensor): tf.Tensor => {
+        let h: tf.Tensor = input;
+        for (let l = 0; l < depth; l++) {
+          const [W, Wt] = kernel(l);
+          const zl = dense(l, W, Wt!)(h);
+          h = act(zl);
+          // Kept past the forward pass, to take their statistics outside the gradient tape.
+          z.push(own(tf.keep(zl)));
+          x.push(h === zl ? zl : own(tf.keep(h)));
+        }
+        return h;
+      };
+      // The gradient arriving at the output is g, as for the loss sum(x_L * g).
+      tf.grads(net)([x0], g!).forEach((t) => t.dispose());
+      rows = z.map((zl, l) => {
+        const row = tf.tidy(() => tf.concat([stats(zl, x[l]), back[l]]));
+        // Free each layer's big tensors as soon as its statistics are taken.
+        tf.dispose([zl, x[l]]);
+        return own(row);
+      });
+    }
+    const perLayer = withWeights ? 8 : withBackward ? 6 : 4;
+    const v = own(tf.concat(rows)).dataSync();
     const forward: ForwardLayer[] = [];
     const backward: BackwardLayer[] = [];
     for (let l = 0; l < depth; l++) {
       const o = l * perLayer;
       forward.push({ layer: l + 1, width: widths[l + 1], preActivation: moments(v[o], v[o + 1]), output: moments(v[o + 2], v[o + 3]) });
-      backward.push({ layer: l + 1, preActivation: moments(v[o + 4], v[o + 5]), ...(withWeights ? { weights: moments(v[o + 6], v[o + 7]) } : {}) });
+      if (withBackward) {
+        backward.push({ layer: l + 1, preActivation: moments(v[o + 4], v[o + 5]), ...(withWeights ? { weights: moments(v[o + 6], v[o + 7]) } : {}) });
+      }
     }
-    return { widths, activation, input: momentsOf(x0Values), forward, backward };
+    return { widths, activation, input, forward, backward };
   } finally {
+    source.close();
     tf.dispose(owned);
   }
 }
 
-function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j];
-  return out;
+function checkBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new Error(`${name} must be true or false, got ${describe(value)}`);
+  return value;
 }
 
 /**

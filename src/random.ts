@@ -28,10 +28,12 @@ export function fillUniform(out: Float32Array, rng: Rng, lo: number, hi: number)
 }
 
 /**
- * Fills `out` with standard normal draws (Marsaglia's polar method, two draws a
- * pair). With `cut` set, draws with |z| > cut are redrawn: a truncated normal.
+ * Fills `out` with normal draws mean + std * z, z standard normal (Marsaglia's polar
+ * method, two draws a pair). With `cut` set, draws with |z| > cut are redrawn: a
+ * truncated normal. z is rounded to float32 before it is scaled, so the values are those
+ * of drawing z into a Float32Array and scaling it in a second pass, in one pass.
  */
-export function fillNormal(out: Float32Array, rng: Rng, cut = Infinity): Float32Array {
+export function fillNormal(out: Float32Array, rng: Rng, cut = Infinity, std = 1, mean = 0): Float32Array {
   let i = 0;
   const n = out.length;
   while (i < n) {
@@ -44,8 +46,8 @@ export function fillNormal(out: Float32Array, rng: Rng, cut = Infinity): Float32
     const f = Math.sqrt((-2 * Math.log(s)) / s);
     const a = u * f;
     const b = v * f;
-    if (a <= cut && a >= -cut) out[i++] = a;
-    if (i < n && b <= cut && b >= -cut) out[i++] = b;
+    if (a <= cut && a >= -cut) out[i++] = mean + std * Math.fround(a);
+    if (i < n && b <= cut && b >= -cut) out[i++] = mean + std * Math.fround(b);
   }
   return out;
 }
