@@ -154,6 +154,15 @@ if (WITH_BUILD) {
   }
 }
 
+// A slow spell shows as medians well above the fastest runs of the same workload.
+const spread = Object.entries(results.workloads)
+  .filter(([, w]) => w.runs > 1)
+  .map(([name, w]) => ({ name, excess: w.median / w.min - 1 }))
+  .sort((a, b) => b.excess - a.excess);
+results.slowSpell = spread.length > 0 && spread[0].excess > 0.15 ? spread.filter((s) => s.excess > 0.15).map((s) => s.name) : [];
+if (results.slowSpell.length) {
+  console.log(`\nThe machine had a slow spell during this run: the median of ${results.slowSpell.length} workload(s) is over 15% above its fastest run (${results.slowSpell.join('; ')}). Run again for representative figures.`);
+}
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote ${OUT}`);
 
@@ -181,6 +190,9 @@ if (WRITE_README) {
     for (const [f, c] of Object.entries(build.chapters).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`| &nbsp;&nbsp;${f} | ${c.seconds.toFixed(1)} s (slowest cell ${c.slowestCellSeconds.toFixed(1)} s) | |`);
     }
+  }
+  if (results.slowSpell.length) {
+    lines.push('', `In this run the machine had a slow spell: the medians of ${results.slowSpell.join('; ')} are over 15% above their fastest runs.`);
   }
   writeFileSync(file, readme.slice(0, i + start.length) + '\n' + lines.join('\n') + '\n' + readme.slice(j));
   console.log(`wrote the figures into ${file}`);
