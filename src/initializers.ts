@@ -178,8 +178,15 @@ export function initializerSpec(name: InitializerName, shape: readonly number[],
  * See initializerSpec for the formulas.
  */
 export function sampleWeights(name: InitializerName, shape: readonly number[], options: InitOptions = {}): Float32Array {
+  return sampleWeightsInto(name, shape, options);
+}
+
+/** sampleWeights, drawn into `out` when given (its length must be the shape's size). Internal. */
+export function sampleWeightsInto(name: InitializerName, shape: readonly number[], options: InitOptions = {}, out?: Float32Array): Float32Array {
   const spec = initializerSpec(name, shape, options);
-  const out = new Float32Array(sizeOf(shape));
+  const size = sizeOf(shape);
+  if (out === undefined) out = new Float32Array(size);
+  else if (out.length !== size) throw new Error(`out has ${out.length} values but shape [${shape.join(', ')}] needs ${size}`);
   const rng = makeRng(options.seed ?? DEFAULT_SEED);
   switch (spec.distribution) {
     case 'constant':
@@ -273,10 +280,10 @@ export function thinQ(a: Float64Array, m: number, n: number): Float64Array {
  */
 export type InitSpec = InitializerName | number | ({ name: InitializerName } & Omit<InitOptions, 'seed'>);
 
-/** Samples a kernel from an InitSpec; the seed comes from the caller (one per layer). */
-export function sampleInit(spec: InitSpec, shape: readonly number[], seed: Seed): Float32Array {
+/** Samples a kernel from an InitSpec; the seed comes from the caller (one per layer). Into `out` when given. */
+export function sampleInit(spec: InitSpec, shape: readonly number[], seed: Seed, out?: Float32Array): Float32Array {
   const [name, options] = resolveInit(spec, seed);
-  return sampleWeights(name, shape, options);
+  return sampleWeightsInto(name, shape, options, out);
 }
 
 /**

@@ -29,8 +29,7 @@ export function drawKernels({ jobs, buffer, slotFloats }: WorkerRequest): void {
       const { spec, rows, cols, seed, transposed } = jobs[l];
       const n = rows * cols;
       const at = slots + (l % SLOTS) * slotFloats * 4;
-      const kernel = new Float32Array(buffer, at, n);
-      kernel.set(sampleInit(spec, [rows, cols], seed));
+      const kernel = sampleInit(spec, [rows, cols], seed, new Float32Array(buffer, at, n));
       if (transposed) transpose(kernel, rows, cols, new Float32Array(buffer, at + n * 4, n));
       Atomics.store(control, PRODUCED, l + 1);
       Atomics.notify(control, PRODUCED);

@@ -183,3 +183,12 @@ test('a bad layer spec throws before the pass starts, and leaves nothing behind'
     assert.equal(r.forward.length, 8);
   }
 });
+
+test('sampleInit draws into a given array exactly the values it returns otherwise', () => {
+  for (const { spec, rows, cols, seed } of JOBS) {
+    const out = new Float32Array(rows * cols).fill(NaN);
+    assert.equal(K.sampleInit(spec, [rows, cols], seed, out), out);
+    assert.deepEqual(out, K.sampleInit(spec, [rows, cols], seed), `${JSON.stringify(spec)}`);
+  }
+  assert.throws(() => K.sampleInit('heNormal', [3, 4], 1, new Float32Array(11)), /out has 11 values but shape \[3, 4\] needs 12/);
+});
