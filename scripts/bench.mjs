@@ -68,7 +68,7 @@ console.log(`backend: ${results.backend} (TensorFlow.js ${results.tfjs}, Node ${
 // 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (the
 // signal: x W and the activation per layer, 26.8 GFLOP) and the forward and backward pass
 // chapters 2 and 4 run (dz W^T per layer too, twice the matrix products). The kernels are
-// drawn ahead on a worker thread (src/prefetch.ts); the "inline" rows draw them in the same
+// drawn ahead on a worker thread (src/net/prefetch.ts); the "inline" rows draw them in the same
 // thread, to show what that saves. The floor is the 50 matrix products alone.
 {
   const [L, n, B] = [50, 512, 1024];

@@ -10,10 +10,10 @@ hljs.registerLanguage('typescript', require('highlight.js/lib/languages/typescri
 hljs.registerLanguage('python', require('highlight.js/lib/languages/python'));
 hljs.registerLanguage('bash', require('highlight.js/lib/languages/bash'));
 
-const PLOTLY_MARKER = 'data-course-asset="plotly"';
+// The course library's own escaping and the marker its plotly.js script carries (dist/ is built first).
+export const { escapeHtml } = require('../dist/core/html.js');
+const { PLOTLY_MARKER } = require('../dist/notebook/plot.js');
 const FOLD_LINES = 25;
-
-export const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (source) => [].concat(source ?? '').join('');
 
 /** Markdown with $...$ and $$...$$ typeset by KaTeX; a LaTeX error stops the build. */

@@ -1,38 +1,64 @@
-// The course's helper library: everything a chapter imports comes from here.
-export { ACTIVATIONS, LEAKY_RELU_ALPHA, activationFn } from './activations';
-export type { Activation } from './activations';
-export { BACKEND_CHOICES, BACKEND_ENV, initBackend } from './backend';
-export { DATASET_NAMES, loadDataset } from './data';
-export type { Dataset, Split } from './data';
-export { displayHtml, inKernel, newDisplay } from './display';
-export { computeFans } from './fans';
-export type { Fans } from './fans';
-export { INITIALIZER_NAMES, TRUNCATION_STD, initLabel, initializerSpec, sampleInit, sampleWeights } from './initializers';
-export type { InitOptions, InitSpec, InitializerName, InitializerSpec } from './initializers';
-export { COLORS, figure, plot, plotHtml, plotlyBundleHtml } from './plot';
-export type { Figure, PlotOptions, Trace } from './plot';
-export { DEFAULT_SEED } from './random';
-export type { Seed } from './random';
-export { setupChapter } from './setup';
-export { accuracy, initMLP, predictProba, trainClassifier, unitSpread } from './train';
-export type { MLPParams, TrainHistory, TrainOptions } from './train';
-export { formatNumber, table, tableHtml } from './table';
-export type { Cell, TableOptions } from './table';
-export { tfInitializer } from './tfinit';
-export type { TfInitializer } from './tfinit';
-export { logSlope, signalPropagation } from './propagation';
-export type { BackwardLayer, ForwardLayer, Moments, Propagation, PropagationOptions } from './propagation';
-export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './mnist';
-export type { Mnist, MnistOptions, MnistSplit } from './mnist';
-export { OPTIMIZERS, trainDeepClassifier } from './deeptrain';
-export type { DeepTrainHistory, DeepTrainOptions, Examples, OptimizerName } from './deeptrain';
-export { GRADIENT_KINDS, binEdges, histogram, layerSamples } from './layerstats';
-export type { GradientKind, Histogram, HistogramOptions, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './layerstats';
-export { leastSquares, linearTask, trainDeepLinear } from './linear';
-export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOptions } from './linear';
-export { sliderFigure, sliderPlot } from './plot';
-export type { SliderOptions, SliderStep } from './plot';
-export { livePlot, progress } from './live';
-export type { LivePlot, Progress } from './live';
-export { checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction, feedback } from './exercises';
-export type { Feedback, VarianceQuestion } from './exercises';
+// The course's helper library: everything a chapter imports comes from here, grouped by
+// the folders of src/ (src/README.md maps them). Lists of allowed names are NAME_NAMES.
+
+// core/: seeded random numbers, statistics, histograms
+export { DEFAULT_SEED } from './core/random';
+export type { Seed } from './core/random';
+export { gaussianExpectation, logSlope, moments, normalPdf, simpson } from './core/stats';
+export type { Moments } from './core/stats';
+export { binEdges, histogram } from './core/histogram';
+export type { Histogram, HistogramOptions } from './core/histogram';
+
+// init/: fans, Keras's formulas, the samplers, InitSpec, TensorFlow.js initializers
+export { computeFans } from './init/fans';
+export type { Fans } from './init/fans';
+export { INITIALIZER_NAMES, TRUNCATION_STD, weightDistribution } from './init/formulas';
+export type { InitOptions, InitializerName, WeightDistribution } from './init/formulas';
+export { sampleWeights } from './init/samplers';
+export { initLabel, sampleInit } from './init/initspec';
+export type { InitSpec } from './init/initspec';
+export { tfInitializer } from './init/tfinit';
+export type { TfInitializer } from './init/tfinit';
+
+// net/: activations, the MLP, the network engine's views
+export { ACTIVATION_NAMES, LEAKY_RELU_ALPHA, activationFn } from './net/activations';
+export type { Activation } from './net/activations';
+export { initMLP } from './net/mlp';
+export type { MLPParams } from './net/mlp';
+export type { NetworkOptions } from './net/network';
+export { signalPropagation } from './net/propagation';
+export type { BackwardLayer, ForwardLayer, Propagation, PropagationOptions } from './net/propagation';
+export { GRADIENT_NAMES, layerSamples } from './net/samples';
+export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './net/samples';
+
+// train/: the trainers of chapters 1, 2 and 4
+export { accuracy, predictProba, trainClassifier, unitSpread } from './train/classifier';
+export type { TrainHistory, TrainOptions } from './train/classifier';
+export { leastSquares, linearTask, trainDeepLinear } from './train/linear';
+export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOptions } from './train/linear';
+export { OPTIMIZER_NAMES, trainDeepClassifier } from './train/deep';
+export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/deep';
+
+// data/: examples, the circles, MNIST
+export { rows } from './data/examples';
+export type { Examples } from './data/examples';
+export { DATASET_NAMES, loadDataset } from './data/circles';
+export type { Dataset, DatasetName } from './data/circles';
+export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './data/mnist';
+export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
+
+// notebook/: the backend, the chapter's first cell, charts, live displays, tables
+export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
+export { setupChapter } from './notebook/setup';
+export { displayHtml, inKernel, newDisplay } from './notebook/display';
+export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
+export type { Figure, PlotOptions, SliderOptions, SliderStep, Trace } from './notebook/plot';
+export { livePlot, progress } from './notebook/live';
+export type { LivePlot, Progress } from './notebook/live';
+export { formatNumber, table, tableHtml } from './notebook/table';
+export type { Cell, TableOptions } from './notebook/table';
+
+// exercises/: the checkers of the "your turn" cells
+export { checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction } from './exercises/checkers';
+export type { Feedback, VarianceQuestion } from './exercises/checkers';
+export { feedback } from './exercises/feedback';

@@ -8,7 +8,7 @@ const base = { sizes: [784, 16, 16, 10], init: 'heNormal', train: data.train, te
 // A tiny problem to check the arithmetic against a plain-JavaScript reference in float64.
 const tiny = {
   sizes: [2, 3, 2], init: 'glorotUniform', seed: 11, learningRate: 0.5, batchSize: 4,
-  train: { x: Float32Array.of(1, 0.5, -0.3, 0.8, 0.2, -1, -0.7, -0.4), y: [0, 1, 1, 0] },
+  train: { x: Float32Array.of(1, 0.5, -0.3, 0.8, 0.2, -1, -0.7, -0.4), y: Int32Array.of(0, 1, 1, 0), count: 4, features: 2 },
 };
 
 /** Mean softmax cross-entropy of a relu network, in float64. */
@@ -114,10 +114,11 @@ test('bad options throw an Error naming the option and what is allowed', () => {
   t({ batchSize: 500 }, /batchSize must be at most the number of training examples \(200\)/);
   t({ epochs: 2.5 }, /epochs must be a whole number >= 1/);
   t({ sizes: [784, 16, 1] }, /sizes must end in the number of classes/);
-  t({ sizes: [100, 16, 10] }, /train.x must hold 100 values per label/);
-  t({ train: { x: new Float32Array(784), y: [10] }, batchSize: 1 }, /train.y must hold whole class labels from 0 to 9/);
-  t({ test: { x: [[0]], y: [0] } }, /test must be \{ x: Float32Array/);
-  t({ init: 'he' }, /name must be one of/);
+  t({ sizes: [100, 16, 10] }, /train must have 100 features per example \(the first size\), got 784/);
+  t({ train: { x: new Float32Array(784), y: Int32Array.of(10), count: 1, features: 784 }, batchSize: 1 }, /train.y must hold class labels from 0 to 9; train.y\[0\] is 10/);
+  t({ train: { ...data.train, count: 199 } }, /train must hold count = 199 labels and count x 784 values; got 200 labels/);
+  t({ test: { x: [[0]], y: [0] } }, /test must be examples \{ x: Float32Array or Float64Array/);
+  t({ init: 'he' }, /init must be one of zeros, .*; got "he"/);
   t({ gradientEvery: 0 }, /gradientEvery must be a whole number >= 1/);
   t({ lr: 0.1 }, /does not take option "lr"/);
 });

@@ -76,7 +76,7 @@ test('symmetry fix: constants are refused with the reason, a scaled random init 
   expectWrong(K.checkSymmetryFix({ name: 'constant', value: 0.3 }), /same value .*symmetry is not broken/);
   expectWrong(K.checkSymmetryFix('ones'), /symmetry is not broken/);
   expectWrong(K.checkSymmetryFix(1e-4), /too small or too large/);
-  expectWrong(K.checkSymmetryFix('he'), /cannot be used: name must be one of/);
+  expectWrong(K.checkSymmetryFix('he'), /cannot be used: init must be one of/);
   expectRight(K.checkSymmetryFix('heNormal'));
 });
 

@@ -137,8 +137,8 @@ test('bad input throws an Error naming the argument and what is allowed', () => 
   assert.throws(() => K.sampleWeights('heNormal', [3, 4], { seed: NaN }), /seed must be a finite number or a non-empty string/);
 });
 
-test('initializerSpec states the formula that sampleWeights samples', () => {
-  const s = K.initializerSpec('glorotUniform', [3, 3, 16, 32]);
+test('weightDistribution states the formula that sampleWeights samples', () => {
+  const s = K.weightDistribution('glorotUniform', [3, 3, 16, 32]);
   const a = Math.sqrt(6 / (144 + 288));
   assert.equal(s.distribution, 'uniform');
   assertClose(s.max, a, 1e-15, 'limit');

@@ -1,4 +1,4 @@
-// Kernels drawn ahead on a worker thread (src/prefetch.ts): the same values as
+// Kernels drawn ahead on a worker thread (src/net/prefetch.ts): the same values as
 // sampleInit, handed out in order, and a worker that is never left stuck.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,8 +6,9 @@ import { createRequire } from 'node:module';
 import { K, noLeak } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const P = require('../dist/prefetch.js');
-const W = require('../dist/kernel-worker.js');
+const P = require('../dist/net/prefetch.js');
+const W = require('../dist/net/kernel-worker.js');
+const { transpose } = require('../dist/core/linalg.js');
 
 /** The plain definition of a transpose, to check the blocked one against. */
 function transposeRef(values, rows, cols) {
@@ -60,7 +61,7 @@ test('a kernel handed out stays put until the next is asked for, while the worke
 test('the blocked transpose is the transpose, for sizes that are not multiples of the block', () => {
   for (const [rows, cols] of [[1, 1], [1, 70], [70, 1], [33, 65], [64, 32]]) {
     const v = Float32Array.from({ length: rows * cols }, (_, i) => i);
-    assert.deepEqual(P.transpose(v, rows, cols), transposeRef(v, rows, cols), `${rows} x ${cols}`);
+    assert.deepEqual(transpose(v, rows, cols), transposeRef(v, rows, cols), `${rows} x ${cols}`);
   }
 });
 
@@ -136,7 +137,7 @@ test('an error while drawing is written where the reader finds it, and stops the
   assert.equal(control[P.CONTROL.PRODUCED], 1, 'the first kernel was drawn, the next failed');
   assert.equal(control[P.CONTROL.STATUS], P.STATUS_FAILED);
   const text = new TextDecoder().decode(new Uint8Array(buffer, P.layout(slotFloats).message, control[P.CONTROL.MESSAGE_LENGTH]));
-  assert.match(text, /name must be one of .*; got "heNormall"/);
+  assert.match(text, /init must be one of .*; got "heNormall"/);
 });
 
 test('signalPropagation gives the same numbers with and without the worker', () => {
@@ -154,7 +155,7 @@ test('signalPropagation gives the same numbers with and without the worker', () 
 });
 
 test('backward: false runs the forward pass alone, with the same forward numbers', async () => {
-  for (const activation of K.ACTIVATIONS) {
+  for (const activation of K.ACTIVATION_NAMES) {
     const options = { depth: 5, width: [64, 32, 48, 16, 8], inputWidth: 20, batch: 64, init: 'heNormal', activation, seed: 3 };
     const both = K.signalPropagation(options);
     const forward = await noLeak(() => K.signalPropagation({ ...options, backward: false }));

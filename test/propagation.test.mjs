@@ -184,7 +184,7 @@ test('the backward statistics equal TensorFlow.js autodiff through tf.matMul', (
 });
 
 test('no tensor is left behind, with and without weight gradients', async () => {
-  for (const activation of K.ACTIVATIONS) {
+  for (const activation of K.ACTIVATION_NAMES) {
     await noLeak(() => K.signalPropagation({ depth: 3, width: 16, batch: 8, init: 'glorotNormal', activation }));
     await noLeak(() => K.signalPropagation({ depth: 3, width: 16, batch: 8, init: 'glorotNormal', activation, weightGradients: true }));
   }

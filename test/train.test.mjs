@@ -1,15 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { K, noLeak } from './lib.mjs';
 
 const data = K.loadDataset('circles');
 const base = { sizes: [2, 10, 5, 1], data: data.train, learningRate: 0.1, steps: 200, recordEvery: 50, seed: 3 };
 
 test('the circles data: 300 training and 100 test points, balanced, two features', () => {
-  assert.equal(data.train.x.length, 300);
-  assert.equal(data.test.x.length, 100);
+  assert.equal(data.train.count, 300);
+  assert.equal(data.test.count, 100);
   assert.equal(data.train.y.filter((y) => y === 1).length, 150);
-  assert.ok(data.train.x.every((p) => p.length === 2));
+  assert.equal(data.train.features, 2);
+  assert.equal(data.train.x.length, 600);
+  // K.rows gives the points back as stored in data/circles.json (six decimals, float64).
+  const raw = JSON.parse(readFileSync(new URL('../data/circles.json', import.meta.url), 'utf8'));
+  assert.deepEqual(K.rows(data.train), raw.train.x);
+  assert.deepEqual(Array.from(data.test.y), raw.test.y);
 });
 
 test('zeros: no weight ever moves, the units stay identical, the network stays at chance', async () => {
@@ -61,9 +67,10 @@ test('bad training options throw an Error naming the option', () => {
   assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', learningRate: 0 }), /learningRate must be > 0/);
   assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', steps: 1.5 }), /steps must be a whole number >= 1/);
   assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', activation: 'swish' }), /activation must be one of linear, relu, tanh, sigmoid, leakyRelu/);
-  assert.throws(() => K.trainClassifier({ ...base, init: 'he' }), /name must be one of/);
+  assert.throws(() => K.trainClassifier({ ...base, init: 'he' }), /init must be one of zeros, .*; got "he"/);
   assert.throws(() => K.trainClassifier({ ...base, init: -1 }), /init \(a standard deviation\) must be >= 0/);
   assert.throws(() => K.trainClassifier({ ...base, init: { name: 'heNormal', seed: 1 } }), /init must not carry its own seed/);
-  assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', data: { x: [[1, 2]], y: [] } }), /data must be/);
+  assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', data: { x: [[1, 2]], y: [] } }), /data must be examples \{ x: Float32Array or Float64Array/);
+  assert.throws(() => K.trainClassifier({ ...base, init: 'heNormal', data: data.test, sizes: [3, 4, 1] }), /data must have 3 features per example/);
   assert.throws(() => K.loadDataset('mnist'), /name must be one of circles/);
 });

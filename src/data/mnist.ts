@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'fs';
 import { join, dirname } from 'path';
-import { checkKeys, checkPositiveInt, describe } from './errors';
-import { DEFAULT_SEED, Rng, Seed, checkSeed, makeRng } from './random';
+import { checkBoolean, checkOptions, checkPositiveInt, describe, required, withDefault } from '../core/checks';
+import { DEFAULT_SEED, Seed, checkSeed, makeRng, shuffle } from '../core/random';
+import { Examples } from './examples';
 
 /** Pixels per image (28 x 28). */
 export const MNIST_PIXELS = 784;
@@ -16,16 +17,11 @@ export const MNIST_CLASSES = 10;
  */
 export const MNIST_TEST_POOL = 200;
 
-/** Examples as flat arrays, ready for tf.tensor2d(x, [count, features]). */
-export interface MnistSplit {
-  /** count x features pixel values, row-major: image i is x[i*784 .. i*784+783]. */
+/** An MNIST subset: Examples whose x holds count x 784 pixel values. */
+export interface MnistSplit extends Examples {
   x: Float32Array;
-  /** The digit shown by each image, 0-9. */
-  y: Int32Array;
   /** Each image's place in the package: digit * 10000 + its index in that digit's file. */
   id: Int32Array;
-  count: number;
-  features: number;
 }
 
 export interface MnistOptions {
@@ -54,7 +50,7 @@ export interface Mnist {
 let digits: Float32Array[] | undefined;
 
 /** Each digit's images as one flat Float32Array, read once per process. */
-export function mnistDigits(): readonly Float32Array[] {
+function mnistDigits(): readonly Float32Array[] {
   if (!digits) {
     const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
     digits = Array.from({ length: MNIST_CLASSES }, (_, d) => {
@@ -68,15 +64,6 @@ export function mnistDigits(): readonly Float32Array[] {
 /** Images of each digit in the package (the per-digit counts). */
 export function mnistCounts(): number[] {
   return mnistDigits().map((d) => d.length / MNIST_PIXELS);
-}
-
-/** Fisher-Yates, in place. */
-function shuffle<T>(values: T[], rng: Rng): T[] {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [values[i], values[j]] = [values[j], values[i]];
-  }
-  return values;
 }
 
 function checkCount(name: string, value: unknown, max: number): number {
@@ -96,16 +83,15 @@ function checkCount(name: string, value: unknown, max: number): number {
  * give the same images in the same order; train and test never share an image.
  */
 export function loadMnist(options: MnistOptions): Mnist {
-  if (options === null || typeof options !== 'object') throw new Error(`loadMnist needs an options object { train, test, seed?, standardize? }, got ${describe(options)}`);
-  checkKeys('loadMnist', options, ['train', 'test', 'seed', 'standardize']);
-  const seed = checkSeed(options.seed ?? DEFAULT_SEED);
-  if (options.standardize !== undefined && typeof options.standardize !== 'boolean') {
-    throw new Error(`standardize must be true or false, got ${describe(options.standardize)}`);
-  }
   const counts = mnistCounts();
   const trainPool = Math.min(...counts) - MNIST_TEST_POOL;
-  const nTrain = checkCount('train', options.train, MNIST_CLASSES * trainPool);
-  const nTest = checkCount('test', options.test, MNIST_CLASSES * MNIST_TEST_POOL);
+  const o = checkOptions('loadMnist', options, {
+    train: required((name, v) => checkCount(name, v, MNIST_CLASSES * trainPool)),
+    test: required((name, v) => checkCount(name, v, MNIST_CLASSES * MNIST_TEST_POOL)),
+    seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
+    standardize: withDefault(checkBoolean, false),
+  });
+  const { seed, train: nTrain, test: nTest } = o;
 
   const pick = (split: 'train' | 'test', n: number): MnistSplit => {
     const perClass = n / MNIST_CLASSES;
@@ -136,7 +122,7 @@ export function loadMnist(options: MnistOptions): Mnist {
   let ss = 0;
   for (let i = 0; i < train.x.length; i++) ss += (train.x[i] - pixelMean) ** 2;
   const pixelStd = Math.sqrt(ss / train.x.length);
-  const standardized = options.standardize === true;
+  const standardized = o.standardize;
   if (standardized) {
     for (const split of [train, test]) {
       for (let i = 0; i < split.x.length; i++) split.x[i] = (split.x[i] - pixelMean) / pixelStd;

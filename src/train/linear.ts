@@ -1,12 +1,17 @@
 /**
- * Deep linear networks learning a linear map: the simplest setting in which the size of
- * the initial weights decides whether gradient descent works at all (Saxe et al. 2013).
+ * Chapter 2's trainer: deep linear networks learning a linear map, the simplest setting
+ * in which the size of the initial weights decides whether gradient descent works at all
+ * (Saxe et al. 2013).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkKeys, checkNonNegative, checkPositive, checkPositiveInt, describe } from './errors';
-import { InitSpec, sampleInit } from './initializers';
-import { checkInitSpecs } from './propagation';
-import { DEFAULT_SEED, Seed, checkSeed } from './random';
+import {
+  checkFunction, checkNonNegative, checkOptions, checkPositive, checkPositiveInt, optional, passThrough, required, withDefault,
+} from '../core/checks';
+import { solveAugmented } from '../core/linalg';
+import { DEFAULT_SEED, Seed, checkSeed } from '../core/random';
+import { InitSpec, sampleInit } from '../init/initspec';
+import { activationFn } from '../net/activations';
+import { disposeMLP, initMLP, mlpForward, mlpVariables, readMLP } from '../net/mlp';
 
 /** A regression task y = x A + noise, rows are examples (row-major Float32Arrays). */
 export interface LinearTask {
@@ -37,13 +42,13 @@ export interface LinearTaskOptions {
  * best one (leastSquares) is about noise^2 (1 - inputs/examples).
  */
 export function linearTask(options: LinearTaskOptions): LinearTask {
-  if (options === null || typeof options !== 'object') throw new Error(`linearTask needs an options object, got ${describe(options)}`);
-  checkKeys('linearTask', options, ['examples', 'inputs', 'outputs', 'noise', 'seed']);
-  const examples = checkPositiveInt('examples', options.examples);
-  const inputs = checkPositiveInt('inputs', options.inputs);
-  const outputs = checkPositiveInt('outputs', options.outputs);
-  const noise = checkNonNegative('noise', options.noise);
-  const seed = checkSeed(options.seed ?? DEFAULT_SEED);
+  const { examples, inputs, outputs, noise, seed } = checkOptions('linearTask', options, {
+    examples: required(checkPositiveInt),
+    inputs: required(checkPositiveInt),
+    outputs: required(checkPositiveInt),
+    noise: required(checkNonNegative),
+    seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
+  });
   const x = sampleInit(1, [examples, inputs], `${seed}/x`);
   const teacher = sampleInit(1 / Math.sqrt(inputs), [inputs, outputs], `${seed}/teacher`);
   const y = sampleInit(noise, [examples, outputs], `${seed}/noise`);
@@ -64,7 +69,7 @@ export function linearTask(options: LinearTaskOptions): LinearTask {
 export function leastSquares(task: LinearTask): { map: Float64Array; loss: number } {
   const { examples: N, inputs: n, outputs: m, x, y } = task;
   if (N < n) throw new Error(`leastSquares needs at least as many examples as inputs (${n}), got ${N}`);
-  // Augmented matrix [x^T x | x^T y], n x (n + m), reduced by Gauss-Jordan with pivoting.
+  // The augmented matrix [x^T x | x^T y], n x (n + m).
   const w = n + m;
   const a = new Float64Array(n * w);
   for (let e = 0; e < N; e++) {
@@ -74,21 +79,12 @@ export function leastSquares(task: LinearTask): { map: Float64Array; loss: numbe
       for (let o = 0; o < m; o++) a[i * w + n + o] += xi * y[e * m + o];
     }
   }
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * w + c]) > Math.abs(a[p * w + c])) p = r;
-    if (a[p * w + c] === 0) throw new Error('leastSquares: the inputs are linearly dependent');
-    for (let k = 0; k < w; k++) [a[c * w + k], a[p * w + k]] = [a[p * w + k], a[c * w + k]];
-    const d = a[c * w + c];
-    for (let k = 0; k < w; k++) a[c * w + k] /= d;
-    for (let r = 0; r < n; r++) {
-      if (r === c || a[r * w + c] === 0) continue;
-      const f = a[r * w + c];
-      for (let k = 0; k < w; k++) a[r * w + k] -= f * a[c * w + k];
-    }
+  let map: Float64Array;
+  try {
+    map = solveAugmented(a, n, m);
+  } catch {
+    throw new Error('leastSquares: the inputs are linearly dependent');
   }
-  const map = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let o = 0; o < m; o++) map[i * m + o] = a[i * w + n + o];
   let sse = 0;
   for (let e = 0; e < N; e++) {
     for (let o = 0; o < m; o++) {
@@ -138,51 +134,50 @@ export interface DeepLinearHistory {
   weights: Float32Array[];
 }
 
+const LINEAR_OPTIONS = {
+  task: passThrough<LinearTask>(),
+  depth: required(checkPositiveInt),
+  width: optional(checkPositiveInt),
+  init: passThrough<InitSpec | InitSpec[]>(),
+  learningRate: required(checkPositive),
+  steps: required(checkPositiveInt),
+  recordEvery: withDefault(checkPositiveInt, 1),
+  seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
+  onRecord: optional((name, v) => checkFunction<(h: DeepLinearHistory) => void>(name, v, '(history) => void')),
+};
+
 /**
  * Trains y ≈ x W_1 W_2 ... W_L by full-batch gradient descent on the mean squared error
  *
  *   loss = mean over examples e and outputs o of ((x W_1 ... W_L)_eo - y_eo)^2,
  *   W_l <- W_l - learningRate * dloss/dW_l,
  *
- * from kernels drawn with sampleInit(init, [n_{l-1}, n_l], `${seed}/${l - 1}`). The product
- * is a linear map whatever L is, but how fast (and whether) it learns depends on L and on
- * the kernels' scale: each gradient carries the product of the other L - 1 kernels.
- * `onRecord`, if given, is called after each recorded step with the history so far.
+ * from the kernels of initMLP (no biases). The product is a linear map whatever L is,
+ * but how fast (and whether) it learns depends on L and on the kernels' scale: each
+ * gradient carries the product of the other L - 1 kernels.
  */
 export function trainDeepLinear(options: DeepLinearOptions): DeepLinearHistory {
-  if (options === null || typeof options !== 'object') throw new Error(`trainDeepLinear needs an options object, got ${describe(options)}`);
-  checkKeys('trainDeepLinear', options, ['task', 'depth', 'width', 'init', 'learningRate', 'steps', 'recordEvery', 'seed', 'onRecord']);
-  const task = options.task;
+  const o = checkOptions('trainDeepLinear', options, LINEAR_OPTIONS);
+  const task = o.task;
   if (!task || !(task.x instanceof Float32Array) || !(task.y instanceof Float32Array)) {
     throw new Error('task must be a LinearTask (from linearTask)');
   }
-  const depth = checkPositiveInt('depth', options.depth);
-  const width = options.width === undefined ? task.inputs : checkPositiveInt('width', options.width);
-  const learningRate = checkPositive('learningRate', options.learningRate);
-  const steps = checkPositiveInt('steps', options.steps);
-  const recordEvery = options.recordEvery === undefined ? 1 : checkPositiveInt('recordEvery', options.recordEvery);
-  const seed = checkSeed(options.seed ?? DEFAULT_SEED);
-  const onRecord = options.onRecord;
-  if (onRecord !== undefined && typeof onRecord !== 'function') throw new Error(`onRecord must be a function (history) => void, got ${describe(onRecord)}`);
+  const { depth, steps, recordEvery, onRecord } = o;
+  const width = o.width ?? task.inputs;
   const widths = [task.inputs, ...Array(depth - 1).fill(width), task.outputs];
-  const specs = checkInitSpecs(options.init, depth);
-  const kernels = specs.map((spec, l) => sampleInit(spec, [widths[l], widths[l + 1]], `${seed}/${l}`));
+  const params = initMLP(widths, o.init as InitSpec, o.seed);
+  const linear = activationFn('linear');
 
   const x = tf.tensor2d(task.x, [task.examples, task.inputs]);
   const y = tf.tensor2d(task.y, [task.examples, task.outputs]);
-  const vars = kernels.map((k, l) => {
-    const t = tf.tensor2d(k, [widths[l], widths[l + 1]]);
-    const v = tf.variable(t);
-    t.dispose();
-    return v;
-  });
-  const optimizer = tf.train.sgd(learningRate);
-  const lossFn = (): tf.Scalar => tf.losses.meanSquaredError(y, vars.reduce((h: tf.Tensor, w) => tf.matMul(h, w), x)) as tf.Scalar;
+  const net = mlpVariables(params, { biases: false });
+  const optimizer = tf.train.sgd(o.learningRate);
+  const lossFn = (): tf.Scalar => tf.losses.meanSquaredError(y, mlpForward(net, x, linear)) as tf.Scalar;
   const history: DeepLinearHistory = { widths, step: [], loss: [], divergedAt: null, weights: [] };
   try {
     for (let step = 0; step <= steps; step++) {
       // minimize returns the loss before its update; the last loop only measures.
-      const cost = step < steps ? optimizer.minimize(lossFn, true, vars)! : tf.tidy(lossFn);
+      const cost = step < steps ? optimizer.minimize(lossFn, true, net.weights)! : tf.tidy(lossFn);
       const value = cost.dataSync()[0];
       cost.dispose();
       if (!Number.isFinite(value)) {
@@ -195,9 +190,10 @@ export function trainDeepLinear(options: DeepLinearOptions): DeepLinearHistory {
         onRecord?.(history);
       }
     }
-    history.weights = vars.map((v) => v.dataSync() as Float32Array);
+    history.weights = readMLP(net, params).weights;
   } finally {
-    tf.dispose([x, y, ...vars]);
+    tf.dispose([x, y]);
+    disposeMLP(net);
     optimizer.dispose();
   }
   return history;

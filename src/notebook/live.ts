@@ -1,4 +1,5 @@
 import type { Display } from 'tslab';
+import { escapeHtml } from '../core/html';
 import { inKernel, newDisplay } from './display';
 import { Figure, PlotOptions, Trace, figure, plotHtml } from './plot';
 
@@ -47,8 +48,6 @@ export interface Progress {
   finish(): void;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-
 /**
  * A progress bar for a cell that runs for more than a few seconds, updated in place.
  * It ends as a one-line record of what ran ("label: 3000 of 3000"), without timings, so
@@ -61,7 +60,7 @@ export function progress(label: string, total: number): Progress {
   const bar = (done: number) => () =>
     `<div class="course-progress" style="font:13px system-ui,sans-serif;color:#555">` +
     `<progress max="${total}" value="${done}" style="width:16em;vertical-align:middle"></progress> ` +
-    `${escape(label)}: ${done} of ${total}</div>`;
+    `${escapeHtml(label)}: ${done} of ${total}</div>`;
   show(bar(0), true);
   return {
     tick: (done) => show(bar(Math.min(done, total))),

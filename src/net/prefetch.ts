@@ -13,8 +13,9 @@
  * stays synchronous. Where worker threads or SharedArrayBuffer are missing, or with
  * INIT_COURSE_PREFETCH=0 in the environment, the kernels are drawn inline instead.
  */
-import { InitSpec, checkInit, sampleInit } from './initializers';
-import { Seed } from './random';
+import { transpose } from '../core/linalg';
+import { Seed } from '../core/random';
+import { InitSpec, checkSampleInit, sampleInit } from '../init/initspec';
 
 export interface KernelJob {
   spec: InitSpec;
@@ -84,19 +85,6 @@ export function layout(slotFloats: number) {
 
 export const CONTROL = { PRODUCED, CONSUMED, STATUS, MESSAGE_LENGTH, SLOTS, MESSAGE_BYTES };
 
-export function transpose(values: Float32Array, rows: number, cols: number, out = new Float32Array(values.length)): Float32Array {
-  // In blocks of 32 x 32, so both the reads and the writes stay in cache.
-  const B = 32;
-  for (let i0 = 0; i0 < rows; i0 += B) {
-    const i1 = Math.min(rows, i0 + B);
-    for (let j0 = 0; j0 < cols; j0 += B) {
-      const j1 = Math.min(cols, j0 + B);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = values[i * cols + j];
-    }
-  }
-  return out;
-}
-
 function inlineSource(jobs: KernelJob[]): KernelSource {
   let next = 0;
   return {
@@ -155,7 +143,7 @@ function prefetchWanted(): boolean {
 export function kernelSource(jobs: KernelJob[]): KernelSource {
   // Checked here, inline too: a caller may be inside tf.grads, where an error thrown
   // half-way leaves TensorFlow.js's gradient tape behind.
-  jobs.forEach(({ spec, rows, cols, seed }) => checkInit(spec, [rows, cols], seed));
+  jobs.forEach(({ spec, rows, cols, seed }) => checkSampleInit(spec, [rows, cols], seed));
   const total = jobs.reduce((s, j) => s + j.rows * j.cols, 0);
   if (!prefetchWanted() || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined' || total < MIN_VALUES || jobs.length < 2) {
     return inlineSource(jobs);

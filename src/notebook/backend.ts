@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from './errors';
+import { describe } from '../core/checks';
 
 /** Values of the TFJS_BACKEND environment variable, fastest first. */
-export const BACKEND_CHOICES = ['node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const BACKEND_NAMES = ['node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = 'TFJS_BACKEND';
 
 // tfjs registers the node backend under the name "tensorflow".
@@ -37,16 +37,16 @@ async function activate(choice: BackendChoice): Promise<boolean> {
  * loudly when it cannot be had. Returns tf.getBackend().
  */
 export function initBackend(requested: string | undefined = process.env[BACKEND_ENV]): Promise<string> {
-  if (requested !== undefined && requested !== '' && !(BACKEND_CHOICES as readonly string[]).includes(requested)) {
+  if (requested !== undefined && requested !== '' && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
     return Promise.reject(
-      new Error(`${BACKEND_ENV} must be one of ${BACKEND_CHOICES.join(', ')} (or unset), got ${describe(requested)}`),
+      new Error(`${BACKEND_ENV} must be one of ${BACKEND_NAMES.join(', ')} (or unset), got ${describe(requested)}`),
     );
   }
   if (!active) {
     // Production mode silences tfjs's "install the node backend" banner in every output.
     tf.env().set('PROD', true);
     active = (async () => {
-      const order = requested ? [requested as BackendChoice] : [...BACKEND_CHOICES];
+      const order = requested ? [requested as BackendChoice] : [...BACKEND_NAMES];
       for (const choice of order) {
         if (await activate(choice)) return tf.getBackend();
       }

@@ -1,23 +1,28 @@
+/**
+ * The course's seeded random numbers: seedrandom's Alea generator (the one TensorFlow.js
+ * uses), Marsaglia's polar method for normals, Fisher-Yates for permutations. The same
+ * seed gives the same numbers on every machine.
+ */
 import seedrandom from 'seedrandom';
-import { describe } from './errors';
+import { describe } from './checks';
 
 /** The seed used when none is given, so every run of a chapter prints the same numbers. */
 export const DEFAULT_SEED = 2010;
 
 export type Seed = number | string;
 
-/** A uniform generator on [0, 1): seedrandom's Alea, fast and well mixed. */
+/** A uniform generator on [0, 1). */
 export type Rng = () => number;
 
-export function checkSeed(seed: unknown): Seed {
+export function checkSeed(name: string, seed: unknown): Seed {
   if ((typeof seed === 'number' && Number.isFinite(seed)) || (typeof seed === 'string' && seed.length > 0)) {
     return seed;
   }
-  throw new Error(`seed must be a finite number or a non-empty string, got ${describe(seed)}`);
+  throw new Error(`${name} must be a finite number or a non-empty string, got ${describe(seed)}`);
 }
 
 export function makeRng(seed: Seed = DEFAULT_SEED): Rng {
-  return seedrandom.alea(String(checkSeed(seed)));
+  return seedrandom.alea(String(checkSeed('seed', seed)));
 }
 
 /** Fills `out` with uniform draws on [lo, hi). */
@@ -50,4 +55,18 @@ export function fillNormal(out: Float32Array, rng: Rng, cut = Infinity, std = 1,
     if (i < n && b <= cut && b >= -cut) out[i++] = mean + std * Math.fround(b);
   }
   return out;
+}
+
+/** Shuffles `values` in place (Fisher-Yates: every order equally likely) and returns it. */
+export function shuffle<T extends { length: number; [i: number]: unknown }>(values: T, rng: Rng): T {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  return values;
+}
+
+/** A seeded random permutation of 0..n-1. */
+export function permutation(n: number, rng: Rng): Int32Array {
+  return shuffle(Int32Array.from({ length: n }, (_, i) => i), rng);
 }

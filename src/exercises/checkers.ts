@@ -3,10 +3,10 @@
  * in words what is wrong (a standard deviation given where a variance was asked, fan-in
  * and fan-out swapped, a missing factor of 2), not just right or wrong.
  */
-import { displayHtml } from './display';
-import { InitSpec, TRUNCATION_STD, initLabel, sampleInit } from './initializers';
-import { trainClassifier } from './train';
-import { loadDataset } from './data';
+import { loadDataset } from '../data/circles';
+import { TRUNCATION_STD } from '../init/formulas';
+import { InitSpec, initLabel, sampleInit } from '../init/initspec';
+import { trainClassifier } from '../train/classifier';
 
 export interface Feedback {
   ok: boolean;
@@ -169,9 +169,3 @@ export function checkSymmetryFix(init: InitSpec): Feedback {
   return right(`Right: with ${initLabel(init)} the hidden units start apart and the network classifies ${(100 * acc).toFixed(0)}% of the training points after 1500 steps.`);
 }
 
-/** Shows a checker's verdict as a coloured box in the notebook. */
-export function feedback(f: Feedback): void {
-  const [bg, border, mark] = f.ok ? ['#e8f5e9', '#2e7d32', '✔'] : ['#fff4e5', '#b26a00', '✘'];
-  const text = f.message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  displayHtml(`<div class="course-feedback" style="background:${bg};border-left:4px solid ${border};padding:.5rem .8rem;font:14px/1.5 system-ui,sans-serif">${mark} ${text}</div>`);
-}

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../core/html';
 import { displayHtml } from './display';
 
 export type Cell = string | number | boolean | null | undefined;
@@ -9,8 +10,6 @@ export interface TableOptions {
   digits?: number;
   caption?: string;
 }
-
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A number as a reader wants it: whole numbers below a million whole, others to `digits` significant digits. */
 export function formatNumber(v: number, digits = 4): string {
@@ -30,11 +29,11 @@ export function tableHtml(rows: Record<string, Cell>[], options: TableOptions = 
   const cell = (v: Cell) =>
     typeof v === 'number'
       ? `<td class="num">${formatNumber(v, options.digits)}</td>`
-      : `<td>${escape(v === null || v === undefined ? '' : String(v))}</td>`;
+      : `<td>${escapeHtml(v === null || v === undefined ? '' : String(v))}</td>`;
   return [
     '<table class="course-table">',
-    options.caption ? `<caption>${escape(options.caption)}</caption>` : '',
-    `<thead><tr>${columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead>`,
+    options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '',
+    `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>`,
     `<tbody>${rows.map((r) => `<tr>${columns.map((c) => cell(r[c])).join('')}</tr>`).join('')}</tbody>`,
     '</table>',
   ].join('');

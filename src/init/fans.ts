@@ -1,4 +1,4 @@
-import { describe } from './errors';
+import { checkShape } from '../core/checks';
 
 export interface Fans {
   fanIn: number;
@@ -6,7 +6,7 @@ export interface Fans {
 }
 
 /**
- * Fan-in and fan-out of a kernel, with Keras's conventions.
+ * Fan-in and fan-out of a kernel, with Keras's conventions (chapters 3 and 5).
  *
  * - `[n]` (a bias or 1-D kernel): fanIn = fanOut = n.
  * - `[in, out]` (a dense kernel): fanIn = in, fanOut = out.
@@ -25,19 +25,7 @@ export function computeFans(shape: readonly number[]): Fans {
   };
 }
 
-/** Throws unless `shape` is a non-empty list of whole numbers >= 1. */
-export function checkShape(name: string, shape: unknown): readonly number[] {
-  if (!Array.isArray(shape) || shape.length === 0) {
-    throw new Error(`${name} must be a non-empty array of whole numbers >= 1, got ${describe(shape)}`);
-  }
-  shape.forEach((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
-      throw new Error(`${name}[${i}] must be a whole number >= 1, got ${describe(d)} in ${describe(shape)}`);
-    }
-  });
-  return shape as number[];
-}
-
+/** The number of values in a tensor of `shape`. */
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -3,8 +3,9 @@
  * order into the shared buffer's slots, at most SLOTS ahead of the caller.
  */
 import { parentPort } from 'node:worker_threads';
-import { sampleInit } from './initializers';
-import { CONTROL, STATUS_FAILED, STATUS_RUNNING, WorkerRequest, layout, transpose } from './prefetch';
+import { transpose } from '../core/linalg';
+import { sampleInit } from '../init/initspec';
+import { CONTROL, STATUS_FAILED, STATUS_RUNNING, WorkerRequest, layout } from './prefetch';
 
 const { PRODUCED, CONSUMED, STATUS, MESSAGE_LENGTH, SLOTS, MESSAGE_BYTES } = CONTROL;
 /** A caller that takes no kernel for this long has gone away without closing: drop the job. */

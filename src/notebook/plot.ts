@@ -11,6 +11,11 @@ export interface PlotOptions {
   /** Logarithmic axes. */
   logX?: boolean;
   logY?: boolean;
+  /**
+   * On a logarithmic axis, one labelled tick every this many decades. By default an axis
+   * over at most 4 decades labels 1, 2 and 5 of each, a wider one every power of ten.
+   */
+  logTickDecades?: number;
   xRange?: [number, number];
   yRange?: [number, number];
   /** Pixels; the width follows the page. */
@@ -46,7 +51,7 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
     range: range ? (log ? range.map(Math.log10) : range) : undefined,
     exponentformat: log ? 'power' : undefined,
     // Over a few decades, label 1, 2 and 5 of each; over many, Plotly's powers of ten read better.
-    dtick: log && decades(data, key, range) <= 4 ? 'D2' : undefined,
+    dtick: !log ? undefined : options.logTickDecades ?? (decades(data, key, range) <= 4 ? 'D2' : undefined),
   });
   const layout: Record<string, unknown> = {
     title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkOneOf } from './errors';
+import { checkOneOf } from '../core/checks';
 
-export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'leakyRelu'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+export const ACTIVATION_NAMES = ['linear', 'relu', 'tanh', 'sigmoid', 'leakyRelu'] as const;
+export type Activation = (typeof ACTIVATION_NAMES)[number];
 
 /** The slope of leakyRelu for negative inputs (Keras's LeakyReLU default is 0.3; PyTorch's 0.01). */
 export const LEAKY_RELU_ALPHA = 0.01;
 
+/** The non-linearity as a function of tensors (the identity for 'linear'): every network of the course uses it. */
 export function activationFn(name: Activation): (x: tf.Tensor) => tf.Tensor {
-  switch (checkOneOf('activation', name, ACTIVATIONS)) {
+  switch (checkOneOf('activation', name, ACTIVATION_NAMES)) {
     case 'linear':
       return (x) => x;
     case 'relu':

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from './errors';
-import { InitOptions, InitializerName, initializerSpec, sampleWeights } from './initializers';
-import { DEFAULT_SEED, Seed } from './random';
+import { describe } from '../core/checks';
+import { InitOptions, InitializerName, weightDistribution } from './formulas';
+import { sampleWeights } from './samplers';
+import { DEFAULT_SEED, Seed } from '../core/random';
 
 /** A TensorFlow.js initializer: what tf.layers takes as kernelInitializer, biasInitializer, ... */
 export type TfInitializer = ReturnType<typeof tf.initializers.zeros>;
@@ -36,7 +37,7 @@ class KerasFaithfulInitializer extends InitializerBase {
       throw new Error(`a KerasFaithfulInitializer config must be an object { name, ...options }, got ${describe(config)}`);
     }
     const { name, seed, ...options } = config;
-    initializerSpec(name, CHECK_SHAPE, { ...options, seed });
+    weightDistribution(name, CHECK_SHAPE, { ...options, seed });
     this.initializer = name;
     this.options = options;
     this.seed = seed ?? `${DEFAULT_SEED}/unseeded/${++unseededCount}`;

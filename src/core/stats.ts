@@ -1,0 +1,90 @@
+/**
+ * Numbers from samples and from the normal distribution: moments, the slope of a log,
+ * Gaussian expectations by quadrature. Plain JavaScript, float64, no tensors.
+ */
+import { describe } from './checks';
+
+/** Sample statistics of a set of values. meanSquare = variance + mean^2. */
+export interface Moments {
+  mean: number;
+  /** The population variance: the mean of (v - mean)^2. */
+  variance: number;
+  meanSquare: number;
+}
+
+/** Moments from a mean and a variance. */
+export const momentsFrom = (mean: number, variance: number): Moments => ({ mean, variance, meanSquare: variance + mean * mean });
+
+/**
+ * The mean and the population variance of `values`, in two passes (the mean first, then
+ * the mean of the squared deviations), summed in float64 in order. Chapters 3 and 4 use it.
+ */
+export function moments(values: ArrayLike<number>): Moments {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number' || values.length === 0) {
+    throw new Error(`moments needs a non-empty array of numbers, got ${describe(values)}`);
+  }
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  const mean = sum / values.length;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) ss += (values[i] - mean) ** 2;
+  return momentsFrom(mean, ss / values.length);
+}
+
+/**
+ * The least-squares slope of ln(values[i]) against i: the average change of the log per
+ * step, so exp(slope) is the factor per layer. For variances of a linear network with
+ * Gaussian kernels of std sigma and width n it estimates ln(sigma^2 n) (chapters 2-4).
+ *
+ *   slope = sum_i (i - mean(i)) (ln v_i - mean(ln v)) / sum_i (i - mean(i))^2
+ */
+export function logSlope(values: readonly number[]): number {
+  if (!Array.isArray(values) || values.length < 2) throw new Error(`logSlope needs a list of at least two values, got ${describe(values)}`);
+  values.forEach((v, i) => {
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
+      throw new Error(`logSlope needs finite positive values; values[${i}] is ${describe(v)}`);
+    }
+  });
+  const n = values.length;
+  const ys = values.map(Math.log);
+  const meanX = (n - 1) / 2;
+  const meanY = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, i) => {
+    num += (i - meanX) * (y - meanY);
+    den += (i - meanX) ** 2;
+  });
+  return num / den;
+}
+
+/** The standard normal density, phi(z) = exp(-z^2 / 2) / sqrt(2 pi). */
+export function normalPdf(z: number): number {
+  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+}
+
+/**
+ * The integral of f over [a, b] by Simpson's rule on `steps` (even) intervals of width
+ * h = (b - a) / steps: (h / 3) (f(a) + 4 f(a + h) + 2 f(a + 2h) + ... + f(b)). Its error
+ * is of order h^4 f'''' for a smooth f (chapters 3 and 5 integrate the normal density).
+ */
+export function simpson(f: (t: number) => number, a: number, b: number, steps = 2000): number {
+  if (!Number.isInteger(steps) || steps < 2 || steps % 2 !== 0) throw new Error(`steps must be an even whole number >= 2, got ${describe(steps)}`);
+  const h = (b - a) / steps;
+  let s = f(a) + f(b);
+  for (let i = 1; i < steps; i++) s += (i % 2 ? 4 : 2) * f(a + i * h);
+  return (s * h) / 3;
+}
+
+/**
+ * E[f(z)] for z ~ N(0, variance): the integral of phi(u) f(sqrt(variance) u) over
+ * u in [-10, 10] (the mass beyond 10 standard deviations is below 1e-22) by Simpson's rule
+ * with 2000 intervals. Chapter 3's mean-field lines use it.
+ */
+export function gaussianExpectation(f: (z: number) => number, variance: number): number {
+  if (typeof variance !== 'number' || !(variance >= 0) || !Number.isFinite(variance)) {
+    throw new Error(`variance must be a finite number >= 0, got ${describe(variance)}`);
+  }
+  const sd = Math.sqrt(variance);
+  return simpson((u) => normalPdf(u) * f(sd * u), -10, 10);
+}

@@ -1,0 +1,262 @@
+/**
+ * The network engine: builds a seeded deep fully connected network from a NetworkPlan
+ * (network.ts), runs one forward pass and, when asked, one backward pass, and records
+ * per layer what the caller asks for. Every measurement of a deep network in the course
+ * is a view of it: signalPropagation (moments, chapters 2-4) and layerSamples
+ * (histograms, chapter 3) only choose what to record and how to present it.
+ *
+ *   z_l = x_{l-1} W_l (+ b_l),   x_l = f(z_l),   l = 1..L,
+ *
+ * x_0 is the input batch (batch x n_0). The backward pass sends a seeded standard normal
+ * gradient g (batch x n_L) back from the output, as for the loss sum(x_L * g), through
+ * TensorFlow.js's autodiff.
+ *
+ * Seeds (SEEDS in mlp.ts): layer l's kernel is sampleInit(init_l, [n_{l-1}, n_l],
+ * `${seed}/${l - 1}`), as initMLP draws it; x_0 is sampleInit(inputStd, [batch, n_0],
+ * `${seed}/input`), g is sampleInit(1, [batch, n_L], `${seed}/output-gradient`), biases
+ * sampleInit(biasStd, [1, n_l], `${seed}/bias/${l - 1}`). A worker thread draws the
+ * kernels a few layers ahead of the matrix products (prefetch.ts), with the same values.
+ *
+ * What can be recorded, per layer l (Quantity):
+ * - preActivation: z_l;  output: x_l = f(z_l);
+ * - gradient: dLoss/dz_l;  kernelGradient: dLoss/dW_l = x_{l-1}^T dLoss/dz_l;
+ * each as its moments (mean and variance over every entry) and/or a histogram over
+ * fixed bins (a given range, or +-(largest |value| over every layer) of that quantity).
+ * All statistics are computed by TensorFlow.js and read back in one read; no tensor
+ * outlives the call.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Histogram, histogramFrom } from '../core/histogram';
+import { transpose } from '../core/linalg';
+import { Moments, moments, momentsFrom } from '../core/stats';
+import { sampleInit } from '../init/initspec';
+import { activationFn } from './activations';
+import { MAX_COUNTED_VALUES, countsVector, deviceEdges, momentsVector } from './device-stats';
+import { SEEDS } from './mlp';
+import { NetworkPlan } from './network';
+import { KernelJob, kernelSource } from './prefetch';
+
+export const QUANTITIES = ['preActivation', 'output', 'gradient', 'kernelGradient'] as const;
+export type Quantity = (typeof QUANTITIES)[number];
+
+/** What to record of one quantity. */
+export interface Probe {
+  moments?: boolean;
+  /** Counts over `bins` equal bins of `range`, or of +-(largest |value| over every layer) without one. */
+  histogram?: { bins: number; range?: [number, number] };
+}
+
+export type Recording = Partial<Record<Quantity, Probe>>;
+
+/** What was recorded of one quantity in one layer. */
+export interface Recorded {
+  moments?: Moments;
+  histogram?: Histogram;
+}
+
+export type LayerRecord = { layer: number; width: number } & Partial<Record<Quantity, Recorded>>;
+
+export interface NetworkRun {
+  /** n_0 (the input) to n_L. */
+  widths: number[];
+  /** Moments of the input batch x_0, computed in JavaScript (float64). */
+  input: Moments;
+  /** layers[l - 1] is layer l, for l = 1..L. */
+  layers: LayerRecord[];
+}
+
+const isBackward = (q: Quantity) => q === 'gradient' || q === 'kernelGradient';
+
+/** How many values quantity q has in layer l (1-based). */
+function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
+  return q === 'kernelGradient' ? plan.widths[l - 1] * plan.widths[l] : plan.batch * plan.widths[l];
+}
+
+/** Runs the network of `plan` once and returns what `recording` asks for. */
+export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun {
+  const { widths, batch, seed } = plan;
+  const depth = widths.length - 1;
+  const recorded = QUANTITIES.filter((q) => recording[q] && (recording[q]!.moments || recording[q]!.histogram));
+  const backward = recorded.some(isBackward);
+  for (const q of recorded) {
+    if (!recording[q]!.histogram) continue;
+    for (let l = 1; l <= depth; l++) {
+      if (sizeOf(plan, q, l) > MAX_COUNTED_VALUES) {
+        throw new Error(`layer ${l} has too many values to count exactly (more than 2^24): lower batch or width`);
+      }
+    }
+  }
+
+  // Everything random comes from sampleInit, so anyone can redraw it. A worker thread draws
+  // it ahead while this thread multiplies (prefetch.ts); kernels and transposes come in order.
+  const jobs: KernelJob[] = [];
+  if (!plan.input) jobs.push({ spec: plan.inputStd, rows: batch, cols: widths[0], seed: SEEDS.input(seed) });
+  if (backward) jobs.push({ spec: 1, rows: batch, cols: widths[depth], seed: SEEDS.outputGradient(seed) });
+  plan.specs?.forEach((spec, l) => jobs.push({ spec, rows: widths[l], cols: widths[l + 1], seed: SEEDS.kernel(seed, l), transposed: backward }));
+  const source = kernelSource(jobs);
+  const act = activationFn(plan.activation);
+
+  const owned: tf.Tensor[] = [];
+  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  // A kernel from the source is only valid until the next one is asked for. The wasm backend
+  // copies an array into its own memory when a tensor is made; others may keep the array.
+  const copies = tf.getBackend() !== 'wasm';
+  const tensor = (values: Float32Array, rows: number, cols: number) => own(tf.keep(tf.tensor2d(copies ? values.slice() : values, [rows, cols])));
+
+  // The statistics, one small vector per (layer, quantity), unpacked by this layout at the end.
+  const parts: { layer: number; quantity: Quantity; counts: boolean; moments: boolean; values: tf.Tensor }[] = [];
+  // Big tensors kept until every layer has run, for histograms whose bins span all layers.
+  const kept: Partial<Record<Quantity, { layer: number; tensor: tf.Tensor }[]>> = {};
+  const fixedEdges: Partial<Record<Quantity, tf.Tensor1D>> = {};
+  for (const q of recorded) {
+    const h = recording[q]!.histogram;
+    if (h?.range) fixedEdges[q] = own(deviceEdges(h.bins, h.range, []));
+  }
+  const summary = (q: Quantity, t: tf.Tensor, edges: tf.Tensor1D | undefined) =>
+    tf.tidy(() => {
+      const probe = recording[q]!;
+      const pieces: tf.Tensor[] = [];
+      if (probe.histogram) pieces.push(countsVector(t, edges!, probe.histogram.bins));
+      if (probe.moments) pieces.push(momentsVector(t));
+      return pieces.length === 1 ? pieces[0] : tf.concat(pieces);
+    });
+  /** Records quantity q of layer l (0-based) from tensor t; t stays the caller's. */
+  const record = (q: Quantity, l: number, t: tf.Tensor) => {
+    const probe = recording[q];
+    if (!probe || !recorded.includes(q)) return;
+    if (probe.histogram && !probe.histogram.range) {
+      (kept[q] ??= []).push({ layer: l, tensor: own(tf.keep(t.clone())) });
+      return;
+    }
+    parts.push({ layer: l, quantity: q, counts: !!probe.histogram, moments: !!probe.moments, values: own(tf.keep(summary(q, t, fixedEdges[q]))) });
+  };
+
+  try {
+    let input: Moments;
+    let x0: tf.Tensor2D;
+    if (plan.input) {
+      input = moments(plan.input);
+      x0 = tensor(plan.input, batch, widths[0]);
+    } else {
+      const values = source.next().kernel;
+      input = moments(values);
+      x0 = tensor(values, batch, widths[0]);
+    }
+    const g = backward ? tensor(source.next().kernel, batch, widths[depth]) : null;
+    const biases = plan.biasStd
+      ? widths.slice(1).map((n, l) => tensor(sampleInit(plan.biasStd!, [1, n], SEEDS.bias(seed, l)), 1, n))
+      : null;
+    // Layer l's kernel as a tensor, and (for the way back) its transpose, made in JS: the
+    // wasm backend multiplies by a transposed operand ten times slower.
+    const kernel = (l: number): [tf.Tensor2D, tf.Tensor2D | null] => {
+      const k = plan.given
+        ? { kernel: plan.given[l], transposed: backward ? transpose(plan.given[l], widths[l], widths[l + 1]) : undefined }
+        : source.next();
+      // Kept (by tensor()): on the way back they are made inside tf.grads's forward scope,
+      // which ends before backprop.
+      const W = tensor(k.kernel, widths[l], widths[l + 1]);
+      return [W, k.transposed ? tensor(k.transposed, widths[l + 1], widths[l]) : null];
+    };
+    const addBias = (m: tf.Tensor, l: number) => (biases ? tf.add(m, biases[l]) : m);
+
+    if (!backward) {
+      // The forward pass alone: each layer's input is freed as soon as the next is made.
+      let h: tf.Tensor = x0;
+      for (let l = 0; l < depth; l++) {
+        const [W] = kernel(l);
+        const x = tf.tidy(() => {
+          const z = addBias(tf.matMul(h, W), l);
+          const xl = act(z);
+          record('preActivation', l, z);
+          record('output', l, xl);
+          return xl;
+        });
+        if (h !== x0) h.dispose();
+        W.dispose();
+        h = x;
+      }
+      if (h !== x0) h.dispose();
+    } else {
+      const z: tf.Tensor[] = [];
+      const x: tf.Tensor[] = [];
+      // Layer l's product m = h W_l with its backward rule written out, dh = dz W_l^T. The
+      // dz it receives from autodiff is dLoss/dz_l (a bias passes it on unchanged): its
+      // statistics are taken right there, and dLoss/dW_l = h^T dz with h^T made explicitly
+      // for the same reason as W^T.
+      const dense = (l: number, W: tf.Tensor, Wt: tf.Tensor) =>
+        tf.customGrad((...args) => {
+          const h = args[0] as tf.Tensor;
+          const gradFunc = (dz: tf.Tensor) => {
+            record('gradient', l, dz);
+            if (recorded.includes('kernelGradient')) tf.tidy(() => record('kernelGradient', l, tf.matMul(tf.transpose(h), dz)));
+            return tf.matMul(dz, Wt);
+          };
+          return { value: tf.matMul(h, W), gradFunc };
+        });
+      const net = (input: tf.Tensor): tf.Tensor => {
+        let h: tf.Tensor = input;
+        for (let l = 0; l < depth; l++) {
+          const [W, Wt] = kernel(l);
+          const zl = addBias(dense(l, W, Wt!)(h), l);
+          h = act(zl);
+          // Kept past the forward pass, to take their statistics outside the gradient tape.
+          z.push(own(tf.keep(zl)));
+          x.push(h === zl ? zl : own(tf.keep(h)));
+        }
+        return h;
+      };
+      // The gradient arriving at the output is g, as for the loss sum(x_L * g).
+      tf.grads(net)([x0], g!).forEach((t) => t.dispose());
+      z.forEach((zl, l) => {
+        record('preActivation', l, zl);
+        record('output', l, x[l]);
+        // Free each layer's big tensors as soon as its statistics are taken.
+        tf.dispose([zl, x[l]]);
+      });
+    }
+
+    // Histograms whose bins span every layer: the edges now, then each layer's counts.
+    const allEdges: { quantity: Quantity; edges: tf.Tensor1D }[] = [];
+    for (const q of recorded) {
+      const tensors = kept[q];
+      if (!tensors) continue;
+      const edges = own(deviceEdges(recording[q]!.histogram!.bins, undefined, tensors.map((k) => k.tensor)));
+      allEdges.push({ quantity: q, edges });
+      for (const { layer, tensor } of tensors) {
+        parts.push({ layer, quantity: q, counts: true, moments: !!recording[q]!.moments, values: own(summary(q, tensor, edges)) });
+        tensor.dispose();
+      }
+    }
+    for (const q of recorded) if (fixedEdges[q]) allEdges.push({ quantity: q, edges: fixedEdges[q]! });
+
+    // One read for everything: the edges, then every part.
+    const pieces = [...allEdges.map((e) => e.edges), ...parts.map((p) => p.values)];
+    const v = pieces.length ? Array.from(own(tf.concat(pieces)).dataSync()) : [];
+    let at = 0;
+    const edgesOf: Partial<Record<Quantity, number[]>> = {};
+    for (const e of allEdges) {
+      const n = recording[e.quantity]!.histogram!.bins + 1;
+      edgesOf[e.quantity] = v.slice(at, at + n);
+      at += n;
+    }
+    const layers: LayerRecord[] = widths.slice(1).map((width, l) => ({ layer: l + 1, width }));
+    for (const p of parts) {
+      const out: Recorded = {};
+      if (p.counts) {
+        const bins = recording[p.quantity]!.histogram!.bins;
+        const [below, above, nan] = v.slice(at + bins, at + bins + 3);
+        out.histogram = histogramFrom(edgesOf[p.quantity]!, v.slice(at, at + bins), below, above, nan, sizeOf(plan, p.quantity, p.layer + 1));
+        at += bins + 3;
+      }
+      if (p.moments) {
+        out.moments = momentsFrom(v[at], v[at + 1]);
+        at += 2;
+      }
+      layers[p.layer][p.quantity] = out;
+    }
+    return { widths, input, layers };
+  } finally {
+    source.close();
+    tf.dispose(owned);
+  }
+}
