@@ -30,6 +30,10 @@ export { signalPropagation } from './net/propagation';
 export type { BackwardLayer, ForwardLayer, Propagation, PropagationOptions } from './net/propagation';
 export { GRADIENT_NAMES, layerSamples } from './net/samples';
 export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './net/samples';
+export { NORM_EPSILON, NORM_NAMES, NORM_POSITIONS } from './net/blocks';
+export type { NormName, NormPosition, ResidualOptions } from './net/blocks';
+export { residualStream } from './net/stream';
+export type { ResidualStream, StreamBlock } from './net/stream';
 
 // train/: the trainers of chapters 1, 2 and 4
 export { accuracy, predictProba, trainClassifier, unitSpread } from './train/classifier';

@@ -39,3 +39,23 @@ export function assertClose(actual, expected, tol, what = 'value') {
     throw new Error(`${what}: expected ${expected} +- ${tol}, got ${actual}`);
   }
 }
+
+// The least-squares slope over points 0..K is sum_i c_i y_i with c_i = (i - mean) / S. The
+// points are a random walk, y_i = y_0 + sum_{k<=i} e_k, so the slope's error is
+// sum_k e_k C_k with C_k = sum_{i>=k} c_i: its variance is sum_k v_k C_k^2 and its mean
+// (from E e_k = -v_k/2) is -sum_k C_k v_k / 2.
+export function slopeError(stepVariances) {
+  const points = stepVariances.length + 1;
+  const mid = (points - 1) / 2;
+  let s = 0;
+  for (let i = 0; i < points; i++) s += (i - mid) ** 2;
+  let variance = 0;
+  let bias = 0;
+  for (let k = 1; k < points; k++) {
+    let c = 0;
+    for (let i = k; i < points; i++) c += (i - mid) / s;
+    variance += stepVariances[k - 1] * c * c;
+    bias -= (c * stepVariances[k - 1]) / 2;
+  }
+  return { se: Math.sqrt(variance), bias };
+}

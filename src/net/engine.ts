@@ -7,7 +7,10 @@
  *
  *   z_l = x_{l-1} W_l (+ b_l),   x_l = f(z_l),   l = 1..L,
  *
- * x_0 is the input batch (batch x n_0). The backward pass sends a seeded standard normal
+ * x_0 is the input batch (batch x n_0). With the plan's structure (blocks.ts) a layer
+ * normalizes before its activation, x_l = f(norm(z_l)), or the layers form residual blocks
+ * x_k = x_{k-1} + alpha F_k, pre- or post-norm; z_l is always the layer's product (plus
+ * bias), so `gradient` is dLoss/dz_l there too. The backward pass sends a seeded standard normal
  * gradient g (batch x n_L) back from the output, as for the loss sum(x_L * g), through
  * TensorFlow.js's autodiff.
  *
@@ -20,6 +23,8 @@
  * What can be recorded, per layer l (Quantity):
  * - preActivation: z_l;  output: x_l = f(z_l);
  * - gradient: dLoss/dz_l;  kernelGradient: dLoss/dW_l = x_{l-1}^T dLoss/dz_l;
+ * - residual networks only, at each block's last layer: stream: x_k, the stream after the
+ *   block; streamTimesInput: x_k * x_0 entrywise, whose mean is E[x_k x_0];
  * each as its moments (mean and variance over every entry) and/or a histogram over
  * fixed bins (a given range, or +-(largest |value| over every layer) of that quantity).
  * All statistics are computed by TensorFlow.js and read back in one read; no tensor
@@ -31,12 +36,13 @@ import { transpose } from '../core/linalg';
 import { Moments, moments, momentsFrom } from '../core/stats';
 import { sampleInit } from '../init/initspec';
 import { activationFn } from './activations';
+import { blockForward } from './blocks';
 import { MAX_COUNTED_VALUES, countsVector, deviceEdges, momentsVector } from './device-stats';
 import { SEEDS } from './mlp';
 import { NetworkPlan } from './network';
 import { KernelJob, kernelSource } from './prefetch';
 
-export const QUANTITIES = ['preActivation', 'output', 'gradient', 'kernelGradient'] as const;
+export const QUANTITIES = ['preActivation', 'output', 'gradient', 'kernelGradient', 'stream', 'streamTimesInput'] as const;
 export type Quantity = (typeof QUANTITIES)[number];
 
 /** What to record of one quantity. */
@@ -66,6 +72,7 @@ export interface NetworkRun {
 }
 
 const isBackward = (q: Quantity) => q === 'gradient' || q === 'kernelGradient';
+const isStream = (q: Quantity) => q === 'stream' || q === 'streamTimesInput';
 
 /** How many values quantity q has in layer l (1-based). */
 function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
@@ -78,6 +85,8 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
   const depth = widths.length - 1;
   const recorded = QUANTITIES.filter((q) => recording[q] && (recording[q]!.moments || recording[q]!.histogram));
   const backward = recorded.some(isBackward);
+  const streamed = recorded.filter(isStream);
+  if (streamed.length && !plan.structure.residual) throw new Error(`${streamed[0]} is recorded in residual networks only: give residual options`);
   for (const q of recorded) {
     if (!recording[q]!.histogram) continue;
     for (let l = 1; l <= depth; l++) {
@@ -159,20 +168,30 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
     };
     const addBias = (m: tf.Tensor, l: number) => (biases ? tf.add(m, biases[l]) : m);
 
+    // The stream quantities of a residual block (its layers), whose output is s.
+    const recordStream = (layers: number[], s: tf.Tensor) => {
+      const last = layers[layers.length - 1];
+      record('stream', last, s);
+      if (recorded.includes('streamTimesInput')) tf.tidy(() => record('streamTimesInput', last, tf.mul(s, x0)));
+    };
+    const residual = !!plan.structure.residual;
+
     if (!backward) {
-      // The forward pass alone: each layer's input is freed as soon as the next is made.
+      // The forward pass alone, block by block (blocks.ts; in a plain network a block is a
+      // layer): each block's input is freed as soon as its output is made.
       let h: tf.Tensor = x0;
-      for (let l = 0; l < depth; l++) {
-        const [W] = kernel(l);
+      for (const layers of plan.blocks) {
+        const W = layers.map((l) => kernel(l)[0]);
         const x = tf.tidy(() => {
-          const z = addBias(tf.matMul(h, W), l);
-          const xl = act(z);
-          record('preActivation', l, z);
-          record('output', l, xl);
-          return xl;
+          const out = blockForward(h, layers, plan.structure, act, (l, m) => addBias(tf.matMul(m, W[l - layers[0]]), l), (l, z, xl) => {
+            record('preActivation', l, z);
+            record('output', l, xl);
+          });
+          if (residual) recordStream(layers, out);
+          return out;
         });
         if (h !== x0) h.dispose();
-        W.dispose();
+        tf.dispose(W);
         h = x;
       }
       if (h !== x0) h.dispose();
@@ -186,22 +205,31 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       const dense = (l: number, W: tf.Tensor, Wt: tf.Tensor) =>
         tf.customGrad((...args) => {
           const h = args[0] as tf.Tensor;
-          const gradFunc = (dz: tf.Tensor) => {
+          // Saved for the way back: a layer's input may be made inside the forward pass and
+          // freed when it ends (a pre-norm branch's normalized stream).
+          (args[args.length - 1] as tf.GradSaveFunc)([h]);
+          const gradFunc = (dz: tf.Tensor, saved: tf.Tensor[]) => {
             record('gradient', l, dz);
-            if (recorded.includes('kernelGradient')) tf.tidy(() => record('kernelGradient', l, tf.matMul(tf.transpose(h), dz)));
+            if (recorded.includes('kernelGradient')) tf.tidy(() => record('kernelGradient', l, tf.matMul(tf.transpose(saved[0]), dz)));
             return tf.matMul(dz, Wt);
           };
           return { value: tf.matMul(h, W), gradFunc };
         });
+      const streams: { layers: number[]; s: tf.Tensor }[] = [];
       const net = (input: tf.Tensor): tf.Tensor => {
         let h: tf.Tensor = input;
-        for (let l = 0; l < depth; l++) {
-          const [W, Wt] = kernel(l);
-          const zl = addBias(dense(l, W, Wt!)(h), l);
-          h = act(zl);
-          // Kept past the forward pass, to take their statistics outside the gradient tape.
-          z.push(own(tf.keep(zl)));
-          x.push(h === zl ? zl : own(tf.keep(h)));
+        for (const layers of plan.blocks) {
+          const K = layers.map((l) => kernel(l));
+          const product = (l: number, m: tf.Tensor) => {
+            const [W, Wt] = K[l - layers[0]];
+            return addBias(dense(l, W, Wt!)(m), l);
+          };
+          h = blockForward(h, layers, plan.structure, act, product, (l, zl, xl) => {
+            // Kept past the forward pass, to take their statistics outside the gradient tape.
+            z[l] = own(tf.keep(zl));
+            x[l] = xl === zl ? zl : own(tf.keep(xl));
+          });
+          if (residual) streams.push({ layers, s: own(tf.keep(h)) });
         }
         return h;
       };
@@ -213,6 +241,10 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
         // Free each layer's big tensors as soon as its statistics are taken.
         tf.dispose([zl, x[l]]);
       });
+      for (const { layers, s } of streams) {
+        recordStream(layers, s);
+        s.dispose();
+      }
     }
 
     // Histograms whose bins span every layer: the edges now, then each layer's counts.

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkPositiveInt, describe } from '../core/checks';
 import { DEFAULT_SEED, Seed, checkSeed } from '../core/random';
 import { InitSpec, checkInitSpecs, sampleInit } from '../init/initspec';
+import { Structure, blockForward, blockLayout, normalize } from './blocks';
 
 /** A fully connected network's parameters as plain arrays (no tensors to dispose). */
 export interface MLPParams {
@@ -76,18 +77,44 @@ export function mlpVariableList(net: MLPVariables): tf.Variable[] {
 }
 
 /**
+ * The residual blocks of a network of layer widths `sizes` (blocks.ts): the hidden layers
+ * between the first layer (the stem, from the input to the stream) and the last (the
+ * readout); throws unless they fit. [] without residual.
+ */
+export function mlpBlocks(sizes: readonly number[], structure: Structure): number[][] {
+  if (!structure.residual) return [];
+  const layers = sizes.length - 1;
+  if (layers < 3) throw new Error(`a residual network needs a first layer, at least one block and a last layer: sizes must list at least 4 widths, got ${sizes.length}`);
+  return blockLayout(sizes, 1, layers - 2, structure.residual, 'sizes');
+}
+
+/**
  * The forward pass: h_0 = x, h_l = f(h_{l-1} W_l + b_l) for the hidden layers, and the
  * last layer's h_{L-1} W_L + b_L without f (the logits, or a linear network's output).
+ *
+ * With a structure (blocks.ts, chapter 7): `norm` alone puts the normalization between each
+ * hidden layer's product and f, h_l = f(norm(h_{l-1} W_l + b_l)), using the statistics of
+ * the batch it is given; `residual` makes the first layer a stem, h_1 = f(x W_1 + b_1),
+ * the hidden layers after it residual blocks on that stream (mlpBlocks), and the last
+ * layer a readout of the stream, normalized first in a pre-norm network (as GPT-2's final
+ * layer norm).
  */
-export function mlpForward(net: MLPVariables, x: tf.Tensor, act: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+export function mlpForward(net: MLPVariables, x: tf.Tensor, act: (t: tf.Tensor) => tf.Tensor, structure: Structure = {}): tf.Tensor {
   const layers = net.weights.length;
+  const product = (l: number, h: tf.Tensor) => {
+    const m = tf.matMul(h, net.weights[l]);
+    return net.biases ? tf.add(m, net.biases[l]) : m;
+  };
   let h = x;
-  for (let l = 0; l < layers; l++) {
-    const product = tf.matMul(h, net.weights[l]);
-    const z = net.biases ? tf.add(product, net.biases[l]) : product;
-    h = l < layers - 1 ? act(z) : z;
+  if (!structure.residual) {
+    for (let l = 0; l < layers - 1; l++) h = blockForward(h, [l], structure, act, product);
+  } else {
+    const sizes = [net.weights[0].shape[0] as number, ...net.weights.map((w) => w.shape[1] as number)];
+    h = blockForward(h, [0], {}, act, product);
+    for (const block of mlpBlocks(sizes, structure)) h = blockForward(h, block, structure, act, product);
+    if (structure.norm && structure.residual.normPosition === 'pre') h = normalize(h, structure.norm);
   }
-  return h;
+  return product(layers - 1, h);
 }
 
 /** Copies the variables' current values into `params` (in place). */

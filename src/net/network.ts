@@ -10,6 +10,7 @@ import {
 import { DEFAULT_SEED, Seed, checkSeed } from '../core/random';
 import { InitSpec, checkInitSpecs } from '../init/initspec';
 import { ACTIVATION_NAMES, Activation } from './activations';
+import { NormName, Residual, ResidualOptions, STRUCTURE_OPTIONS, Structure, blockLayout, checkStructure, withOutputInit } from './blocks';
 
 export interface NetworkOptions {
   /** L, the number of layers (each a matrix product, then the activation). */
@@ -40,6 +41,17 @@ export interface NetworkOptions {
   input?: Float32Array | number[][];
   /** Biases b_l ~ N(0, biasStd^2), one per unit, seeded per layer (default: no biases). */
   biasStd?: number;
+  /**
+   * Normalization, as at initialization (blocks.ts): 'batch' or 'layer'. In a plain network
+   * between every layer's product and its activation; in a residual one where
+   * residual.normPosition says.
+   */
+  norm?: NormName;
+  /**
+   * Group the layers into residual blocks x_k = x_{k-1} + alpha F_k (blocks.ts): depth counts
+   * layers, so there are depth / branchDepth blocks, and every block ends at the input's width.
+   */
+  residual?: ResidualOptions;
 }
 
 /** The options every view of the engine takes, declared (see core/checks.ts's checkOptions). */
@@ -55,12 +67,13 @@ export const NETWORK_OPTIONS = {
   seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
   inputStd: passThrough<number>(),
   biasStd: optional(checkNonNegative),
+  ...STRUCTURE_OPTIONS,
 };
 
 type CheckedNetworkOptions = {
   depth?: number; width?: number | number[]; init?: InitSpec | InitSpec[]; weights?: number[][][];
   inputWidth?: number; input?: Float32Array | number[][]; batch: number; activation: Activation; seed: Seed;
-  inputStd?: number; biasStd?: number;
+  inputStd?: number; biasStd?: number; norm?: NormName; residual?: Residual;
 };
 
 /** Everything the engine needs to build and run a network. */
@@ -78,11 +91,16 @@ export interface NetworkPlan {
   inputStd: number;
   /** 0 or undefined: no biases. */
   biasStd?: number;
+  /** Normalization and residual blocks (none: a plain network). */
+  structure: Structure;
+  /** The layers (0-based) of each block: [[0], [1], ...] in a plain network. */
+  blocks: number[][];
 }
 
 /** Turns a view's checked options into the network it runs; throws naming the option at fault. */
 export function planNetwork(o: CheckedNetworkOptions): NetworkPlan {
-  const base = { batch: o.batch, activation: o.activation, seed: o.seed, biasStd: o.biasStd || undefined };
+  const structure = checkStructure(o);
+  const base = { batch: o.batch, activation: o.activation, seed: o.seed, biasStd: o.biasStd || undefined, structure };
   if (o.input !== undefined && o.inputStd !== undefined) throw new Error('input replaces inputStd: give the input batch or its std, not both');
   const inputStd = o.inputStd === undefined ? 1 : checkPositive('inputStd', o.inputStd);
   let widths: number[];
@@ -91,6 +109,7 @@ export function planNetwork(o: CheckedNetworkOptions): NetworkPlan {
     for (const key of ['depth', 'width', 'init', 'inputWidth'] as const) {
       if (o[key] !== undefined) throw new Error(`weights replaces depth, width, inputWidth and init: give weights or those, not both (got ${key} too)`);
     }
+    if (o.residual?.outputInit !== undefined) throw new Error('residual.outputInit draws a kernel, but weights are given: give the branches\' last kernels in weights instead');
     const given = matrices(o.weights);
     widths = given.widths;
     kernels = { given: given.kernels };
@@ -100,8 +119,10 @@ export function planNetwork(o: CheckedNetworkOptions): NetworkPlan {
     widths = [inputWidth, ...layers];
     kernels = { specs: checkInitSpecs(o.init, layers.length) };
   }
+  const blocks = blockLayout(widths, 0, widths.length - 1, structure.residual, o.weights === undefined ? 'width' : 'weights');
+  if (kernels.specs) kernels.specs = withOutputInit(kernels.specs, blocks, structure.residual);
   const input = o.input === undefined ? undefined : inputBatch(o.input, o.batch, widths[0]);
-  return { ...base, widths, ...kernels, input, inputStd };
+  return { ...base, widths, ...kernels, input, inputStd, blocks };
 }
 
 /** n_1..n_L from `width` (one number, or a list) and `depth`. */

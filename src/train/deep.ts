@@ -9,9 +9,11 @@ import {
 } from '../core/checks';
 import { DEFAULT_SEED, Seed, checkSeed, makeRng, permutation } from '../core/random';
 import { Examples, checkExamples, featureTensor } from '../data/examples';
-import { InitSpec } from '../init/initspec';
+import { InitSpec, checkInitSpecs } from '../init/initspec';
 import { ACTIVATION_NAMES, Activation, activationFn } from '../net/activations';
-import { MLPParams, checkSizes, disposeMLP, initMLP, mlpForward, mlpVariableList, mlpVariables, readMLP } from '../net/mlp';
+import { NormName, ResidualOptions, STRUCTURE_OPTIONS, checkStructure, withOutputInit } from '../net/blocks';
+import { unitSpread } from './classifier';
+import { MLPParams, checkSizes, disposeMLP, initMLP, mlpBlocks, mlpForward, mlpVariableList, mlpVariables, readMLP } from '../net/mlp';
 
 export const OPTIMIZER_NAMES = ['sgd', 'momentum'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -36,8 +38,20 @@ export interface DeepTrainOptions {
   epochs: number;
   /** Seeds the kernels (as initMLP does) and the shuffles (`${seed}/shuffle`). */
   seed?: Seed;
-  /** Record each layer's gradient RMS every this many steps (default: once per epoch, at its first step). */
+  /** Record each layer's gradient RMS and spread every this many steps (default: once per epoch, at its first step). */
   gradientEvery?: number;
+  /**
+   * Normalization in every hidden layer, or where `residual` says (net/blocks.ts, chapter 7):
+   * 'batch' uses each minibatch's statistics in training, and the whole test set's in
+   * evaluation; 'layer' each example's own. Without learned scale and shift.
+   */
+  norm?: NormName;
+  /**
+   * Residual blocks over the hidden layers between the first and the last (mlpForward):
+   * branchDepth, the branch scale alpha, normPosition with norm, and outputInit for each
+   * branch's last kernel (it replaces `init` there).
+   */
+  residual?: ResidualOptions;
   /**
    * Called after every step with the history so far (for a live plot or a progress bar):
    * after the step's loss is recorded and, at the last step of an epoch, after that epoch's
@@ -61,6 +75,12 @@ export interface DeepTrainHistory {
   gradientStep: number[];
   /** gradientRms[k][l]: sqrt(mean((dLoss/dW_l)^2)) of layer l + 1's kernel at gradientStep[k]. */
   gradientRms: number[][];
+  /**
+   * gradientSpread[k][l]: at gradientStep[k], the largest distance between the gradients of
+   * two units of layer l + 1 (each unit's incoming weights and bias, as chapter 1's
+   * unitSpread measures the parameters themselves): 0 when every unit gets the same gradient.
+   */
+  gradientSpread: number[][];
   /** The first step whose loss was not finite (training stops there), or null. */
   divergedAt: number | null;
   /** The parameters after the last step. */
@@ -81,6 +101,7 @@ const DEEP_OPTIONS = {
   seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
   gradientEvery: optional(checkPositiveInt),
   onRecord: optional((name, v) => checkFunction<(h: DeepTrainHistory) => void>(name, v, '(history) => void')),
+  ...STRUCTURE_OPTIONS,
 };
 
 /**
@@ -112,10 +133,13 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const gradientEvery = o.gradientEvery ?? stepsPerEpoch;
 
-  const params = initMLP(sizes, o.init as InitSpec, seed);
+  const structure = checkStructure(o);
+  const blocks = mlpBlocks(sizes, structure);
+  const specs = withOutputInit(checkInitSpecs(o.init, sizes.length - 1), blocks, structure.residual);
+  const params = initMLP(sizes, specs, seed);
   const act = activationFn(o.activation);
   const history: DeepTrainHistory = {
-    loss: [], stepsPerEpoch, epochLoss: [], testLoss: [], testAccuracy: [], gradientStep: [], gradientRms: [], divergedAt: null, params,
+    loss: [], stepsPerEpoch, epochLoss: [], testLoss: [], testAccuracy: [], gradientStep: [], gradientRms: [], gradientSpread: [], divergedAt: null, params,
   };
 
   const owned: tf.Tensor[] = [];
@@ -131,7 +155,7 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
     const evaluate = () => {
       if (!testX || !testY) return;
       const [loss, acc] = tf.tidy(() => {
-        const logits = mlpForward(net, testX, act);
+        const logits = mlpForward(net, testX, act, structure);
         const right = tf.equal(tf.argMax(logits, 1), testY).cast('float32');
         return [tf.losses.softmaxCrossEntropy(tf.oneHot(testY, classes), logits), tf.mean(right)];
       });
@@ -149,7 +173,7 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
         const idx = tf.tensor1d(order.subarray(b * batchSize, (b + 1) * batchSize), 'int32');
         const bx = tf.gather(xs, idx);
         const by = tf.gather(ys, idx);
-        const f = () => tf.losses.softmaxCrossEntropy(by, mlpForward(net, bx, act)) as tf.Scalar;
+        const f = () => tf.losses.softmaxCrossEntropy(by, mlpForward(net, bx, act, structure)) as tf.Scalar;
         const { value, grads } = optimizer.computeGradients(f, vars);
         const loss = value.dataSync()[0];
         if (step % gradientEvery === 0) {
@@ -157,6 +181,13 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
           history.gradientStep.push(step);
           history.gradientRms.push(Array.from(rms.dataSync()));
           rms.dispose();
+          // The gradients as parameters, for chapter 1's exact measure of how far apart units are.
+          const asParams: MLPParams = {
+            sizes,
+            weights: net.weights.map((w) => grads[w.name].dataSync() as Float32Array),
+            biases: net.weights.map((_, l) => (net.biases ? grads[net.biases[l].name].dataSync() as Float32Array : new Float32Array(sizes[l + 1]))),
+          };
+          history.gradientSpread.push(net.weights.map((_, l) => unitSpread(asParams, l)));
         }
         history.loss.push(loss);
         if (!Number.isFinite(loss)) {
