@@ -33,6 +33,8 @@ export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, Laye
 export { NORM_EPSILON, NORM_NAMES, NORM_POSITIONS } from './net/blocks';
 export type { NormName, NormPosition, ResidualOptions } from './net/blocks';
 export { residualStream } from './net/stream';
+export { lsuv } from './net/lsuv';
+export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { ResidualStream, StreamBlock } from './net/stream';
 
 // train/: the trainers of chapters 1, 2 and 4
