@@ -83,3 +83,23 @@ test('symmetry fix: constants are refused with the reason, a scaled random init 
 test('feedback needs a kernel, and says so', () => {
   assert.throws(() => K.feedback({ ok: true, message: 'x' }), /needs the tslab kernel/);
 });
+
+test('branch scale (chapter 7): the right formula passes, the usual slips are named, and the stream is measured', () => {
+  const right = K.checkBranchScale((N, v) => 1 / Math.sqrt(N * v));
+  expectRight(right);
+  // The measured 24-block stream at alpha = 1/sqrt(24) ends near 2 (the formula's value).
+  const measured = Number(right.message.match(/measures Var\(x_24\) = ([\d.]+)/)[1]);
+  assert.ok(Math.abs(measured - 2) < 0.3, `measured ${measured}`);
+  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(N)), /ignores the branch variance v/);
+  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(2 * N)), /GPT-2's count/);
+  expectWrong(K.checkBranchScale((N, v) => 1 / (N * v)), /That is alpha², not alpha/);
+  expectWrong(K.checkBranchScale((N) => 1 / N), /alpha² = 1\/N²/);
+  expectWrong(K.checkBranchScale((N, v) => Math.sqrt(v / N)), /wrong side of the fraction/);
+  expectWrong(K.checkBranchScale((N, v) => Math.sqrt(2 / (N * v))), /starts at variance 1, so the blocks may add 2 - 1 = 1/);
+  expectWrong(K.checkBranchScale((N, v) => 1 / Math.sqrt(2 * N * v)), /keeps the stream at 1.5/);
+  expectWrong(K.checkBranchScale((N, v) => Math.sqrt((2 ** (1 / N) - 1) / v)), /without normalization/);
+  expectWrong(K.checkBranchScale(() => 0.1), /0\.490 times the right one/);
+  expectWrong(K.checkBranchScale(() => -1), /not a finite number >= 0/);
+  expectWrong(K.checkBranchScale(() => { throw new Error('todo'); }), /threw .*todo/);
+  expectWrong(K.checkBranchScale(0.2), /should be a function/);
+});
