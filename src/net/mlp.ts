@@ -24,7 +24,9 @@ export interface MLPParams {
  * The seeds of a network seeded `seed`: layer l's kernel (l from 0) is drawn with
  * `${seed}/${l}`, so layers differ and every function that builds the network from the
  * same seed builds the same one; the engine's input batch and output gradient use
- * `${seed}/input` and `${seed}/output-gradient`, its biases `${seed}/bias/${l}`.
+ * `${seed}/input` and `${seed}/output-gradient`, its biases `${seed}/bias/${l}`. The rule
+ * counts layers, not blocks: in a residual network (blocks.ts) a branch's two kernels are
+ * layers l and l + 1, so a residual network and a plain one of the same widths share their draws.
  */
 export const SEEDS = {
   kernel: (seed: Seed, l: number) => `${seed}/${l}`,
