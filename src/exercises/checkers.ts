@@ -93,7 +93,7 @@ export function checkHeStd(fn: (fanIn: number, fanOut: number) => number): Feedb
     { formula: (i) => Math.sqrt(2 / i), says: 'Right: std = sqrt(2 / fanIn), so that fanIn · Var(w) · ½ = 1 and ReLU\'s halving is made up.' },
     [
       { formula: (i) => 2 / i, says: 'That is the variance, 2 / fanIn. The question asks for the standard deviation: its square root.' },
-      { formula: (i) => Math.sqrt(1 / i), says: 'A factor of 2 is missing: that is LeCun\'s std, right for a linear or tanh layer. ReLU zeroes half of its inputs, E[relu(z)²] = Var(z)/2, so the weights need twice the variance.' },
+      { formula: (i) => Math.sqrt(1 / i), says: 'A factor of 2 is missing: that is LeCun\'s std, sqrt(1 / fanIn), which keeps the variance of a linear layer. ReLU zeroes half of its inputs, E[relu(z)²] = Var(z)/2, so the weights need twice the variance.' },
       { formula: (_, o) => Math.sqrt(2 / o), says: 'Fan-in and fan-out are swapped: a unit sums over its fanIn inputs on the way forward, so the forward condition uses fanIn. (sqrt(2 / fanOut) is He\'s backward, "fan_out" mode.)' },
       { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is Glorot\'s std, for tanh-like units. For ReLU, He uses fanIn alone and a factor of 2: sqrt(2 / fanIn).' },
       { formula: (i, o) => Math.sqrt(4 / (i + o)), says: 'He\'s init uses fanIn alone, not the average of the fans: sqrt(2 / fanIn).' },
