@@ -98,6 +98,13 @@ const plotsIn = (nb) => nb.cells.flatMap((c) => c.outputs ?? [])
   .map((o) => [].concat(o.data?.['text/html'] ?? []).join(''))
   .reduce((n, html) => n + (html.match(/class="course-plot"/g) ?? []).length, 0);
 
+// The ids of the plots that have not drawn their SVG within a minute (none, normally).
+async function unrenderedPlots(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((p) => p.querySelector('.main-svg')), null, { timeout: 60000 })
+    .catch(() => {});
+  return page.$$eval('.course-plot', (els) => els.filter((e) => !e.querySelector('.main-svg')).map((e) => e.id || '(no id)'));
+}
+
 const saved = new Map();
 
 for (const file of chapters) {
@@ -126,9 +133,13 @@ for (const file of chapters) {
       assert.deepEqual(errors, [], 'outputs with an error or stderr');
       const plots = await page.locator('.course-plot').count();
       assert.ok(plots > 0, 'the chapter has plots');
-      await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((p) => p.querySelector('.main-svg')), null, { timeout: 60000 });
-      await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
-      await page.waitForTimeout(1000);
+      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
+      // The first plot in the middle of the window (twice: cells above it may change height
+      // as they are drawn).
+      for (let i = 0; i < 2; i++) {
+        await page.locator('.course-plot').first().evaluate((e) => e.scrollIntoView({ block: 'center' }));
+        await page.waitForTimeout(700);
+      }
       await page.screenshot({ path: join(shots, `jupyterlab-${name}.png`) });
 
       await menu(page, 'File', 'Save Notebook');
@@ -169,7 +180,7 @@ for (const file of chapters) {
     try {
       await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
       assert.equal(await page.locator('.course-plot').count(), run.plots, 'the export has every plot');
-      await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((p) => p.querySelector('.main-svg')), null, { timeout: 60000 });
+      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
       const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.innerText.slice(0, 500)));
       assert.deepEqual(errors, [], 'outputs with an error or stderr');
       await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
