@@ -49,14 +49,17 @@ export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 // The stamp of a requirements file: written into the venv only after pip installed it in
 // full, so an install that failed or was killed leaves no stamp, and the next run repeats it.
+// Before pip starts, set-up leaves a marker (installingPath) that it removes with the stamp's
+// writing: a marker still there means an install that stopped half-way.
 // It names the venv's folder too: a venv moved with its project must be made again (its
 // scripts start with the old path).
 export function stampFor(requirementsText, venv) {
   return { requirements: sha256(requirementsText), venv };
 }
 
-// state: { exists, python: null | { ok, version, systemSite, error } (what the venv's python
-//          says, or null when .venv/bin/python is missing), stamp: parsed stamp or null }
+// state: { exists, python: null | { ok, version, systemSite, pip, error } (what the venv's
+//          python says, or null when .venv/bin/python is missing), stamp: parsed stamp or null,
+//          installing: whether the marker of an unfinished install is there }
 // wanted: the stamp an up-to-date install would have.
 // Returns { create, install, repair, why }: create = (re)make the venv from nothing (removing
 // what is there), install = run pip on the requirements, repair = reinstall every package,
@@ -68,7 +71,8 @@ export function decideVenv(state, wanted) {
   if (state.python.systemSite) return { create: true, install: true, why: ".venv/ sees the system's site-packages; making it again without them" };
   if (!state.python.pip) return { create: true, install: true, why: '.venv/ has no pip (a set-up that stopped half-way?); making it again' };
   if (state.stamp && state.stamp.venv !== wanted.venv) return { create: true, install: true, why: `.venv/ was made at ${state.stamp.venv}; making it again here` };
-  if (!state.stamp) return { create: false, install: true, repair: true, why: 'the last install into .venv/ did not finish (no stamp); installing every package again' };
+  if (state.installing) return { create: false, install: true, repair: true, why: 'the last install into .venv/ did not finish; installing every package again' };
+  if (!state.stamp) return { create: false, install: true, why: 'not installed in .venv/ yet' };
   if (state.stamp.requirements !== wanted.requirements) return { create: false, install: true, why: 'the requirements changed since the last install' };
   return { create: false, install: false, why: 'up to date' };
 }
@@ -139,7 +143,7 @@ export async function probeIndex(url, timeoutMs = 3000) {
 // What the venv's python says of itself; null when there is no .venv/bin/python.
 export function inspectVenv(venv = VENV, stampName = 'requirements') {
   const python = join(venv, 'bin/python');
-  const state = { exists: existsSync(venv), python: null, stamp: readStamp(venv, stampName) };
+  const state = { exists: existsSync(venv), python: null, stamp: readStamp(venv, stampName), installing: existsSync(installingPath(venv, stampName)) };
   if (!existsSync(python)) return state;
   // systemSite: a folder of packages on sys.path that is not the venv's own (the system's
   // site-packages or dist-packages, or the user's).
@@ -156,6 +160,7 @@ export function inspectVenv(venv = VENV, stampName = 'requirements') {
 }
 
 export const stampPath = (venv, name) => join(venv, `.installed-${name}.json`);
+export const installingPath = (venv, name) => join(venv, `.installing-${name}`);
 export function readStamp(venv, name) {
   try {
     return JSON.parse(readFileSync(stampPath(venv, name), 'utf8'));

@@ -6,14 +6,15 @@
 // The venv is made with the `python3` on PATH (or COURSE_PYTHON=/path/to/python3), 3.11 or newer.
 // Every step checks its own result: an install that failed or was stopped half-way is done
 // again on the next run (pip's installs are marked done by a stamp in .venv/ only once pip
-// has finished; see scripts/python-env.mjs).
+// has finished, and one that began and did not finish is redone in full; see
+// scripts/python-env.mjs).
 // Uses no npm package itself: it runs before they are installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   ROOT, VENV, KERNEL_NAME, TSLAB_BIN, MIN_PYTHON, PROBE_BASE_PYTHON, baseProblem, decideVenv, inspectVenv,
-  jupyterEnv, kernelJsonPath, pipIndexes, pipRetryArgs, probeIndex, stampFor, stampPath, venvBin,
+  installingPath, jupyterEnv, kernelJsonPath, pipIndexes, pipRetryArgs, probeIndex, stampFor, stampPath, venvBin,
 } from './python-env.mjs';
 
 const say = (msg) => console.log(`[setup] ${msg}`);
@@ -140,6 +141,7 @@ export async function ensureRequirements({ venv = VENV, file, text, stampName, l
     }
   }
   rmSync(stampPath(venv, stampName), { force: true });
+  writeFileSync(installingPath(venv, stampName), `pip install -r ${file} began ${new Date().toISOString()}\n`);
   const python = venvBin('python', venv);
   const pip = await pipArgsForThisMachine(python, venv);
   say(`installing ${rel(file)} into ${rel(venv)}/ with pip${pip.note}`);
@@ -151,6 +153,7 @@ export async function ensureRequirements({ venv = VENV, file, text, stampName, l
       `\`${rel(python)} -m pip config list\` shows where pip looks; once pip can get it, run this again, and the install is repeated (nothing is marked done).`);
   }
   writeFileSync(stampPath(venv, stampName), JSON.stringify(wanted) + '\n');
+  rmSync(installingPath(venv, stampName), { force: true });
   say(`installed ${rel(file)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return true;
 }

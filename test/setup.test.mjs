@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  baseProblem, decideVenv, inspectVenv, jupyterEnv, pipIndexes, pipRetryArgs, probeIndex, readStamp, stampFor,
+  baseProblem, decideVenv, inspectVenv, installingPath, jupyterEnv, pipIndexes, pipRetryArgs, probeIndex, readStamp, stampFor,
 } from '../scripts/python-env.mjs';
 import { SetupError, basePython, ensureRequirements } from '../scripts/setup.mjs';
 
@@ -26,14 +26,16 @@ test('decideVenv: what set-up does for each state of .venv/', () => {
     [{ exists: true, python: { ...good, systemSite: true }, stamp: wanted }, { create: true, install: true }, /system's site-packages/],
     [{ exists: true, python: { ...good, pip: false }, stamp: null }, { create: true, install: true }, /no pip/],
     [{ exists: true, python: good, stamp: stampFor('jupyterlab==4.6.4\n', '/old/.venv') }, { create: true, install: true }, /made at \/old\/\.venv/],
-    [{ exists: true, python: good, stamp: null }, { create: false, install: true }, /did not finish/],
+    [{ exists: true, python: good, stamp: null }, { create: false, install: true }, /not installed in \.venv\/ yet/],
+    [{ exists: true, python: good, stamp: null, installing: true }, { create: false, install: true }, /did not finish/],
+    [{ exists: true, python: good, stamp: wanted, installing: true }, { create: false, install: true }, /did not finish/],
     [{ exists: true, python: good, stamp: stampFor('jupyterlab==4.6.3\n', '/p/.venv') }, { create: false, install: true }, /requirements changed/],
     [{ exists: true, python: good, stamp: wanted }, { create: false, install: false }, /up to date/],
   ];
   for (const [state, expected, why] of cases) {
     const d = decideVenv(state, wanted);
     assert.deepEqual({ create: d.create, install: d.install }, expected, JSON.stringify(state));
-    assert.equal(d.repair ?? false, !state.stamp && !d.create, `only an install that stopped half-way is redone in full: ${JSON.stringify(state)}`);
+    assert.equal(d.repair ?? false, Boolean(state.installing) && !d.create, `only an install that stopped half-way is redone in full: ${JSON.stringify(state)}`);
     assert.match(d.why, why);
   }
 });
@@ -99,9 +101,9 @@ test('basePython: a Python without venv is named, with the package that brings i
 });
 
 // Runs ensureRequirements in a child process (so that it can be killed), on a scratch venv.
-function ensureInChild(venv, file, text) {
+function ensureInChild(venv, file, text, stampName = 'scratch') {
   const code = `import { ensureRequirements } from ${JSON.stringify(join(root, 'scripts/setup.mjs'))};
-await ensureRequirements({ venv: ${JSON.stringify(venv)}, file: ${JSON.stringify(file)}, text: ${JSON.stringify(text)}, stampName: 'scratch', label: 'scratch' })
+await ensureRequirements({ venv: ${JSON.stringify(venv)}, file: ${JSON.stringify(file)}, text: ${JSON.stringify(text)}, stampName: ${JSON.stringify(stampName)}, label: 'scratch' })
   .catch((e) => { console.error(e.message); process.exit(1); });`;
   return spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 }
@@ -134,7 +136,7 @@ test('a pip install killed half-way is noticed and done again; a failed one name
   assert.equal(readStamp(venv, 'scratch'), null, 'a killed install leaves no stamp');
   const d = decideVenv(inspectVenv(venv, 'scratch'), stampFor(text, venv));
   assert.equal(d.install, true, `the next run installs again (${d.why})`);
-  assert.ok(d.create || d.repair, 'and reinstalls every package (one may be half-written)');
+  assert.ok(d.repair, 'and reinstalls every package (one may be half-written)');
   t.diagnostic(`killed while pip wrote the packages; the next run: ${d.why}`);
 
   // 2. The next run repairs it.
@@ -146,10 +148,22 @@ test('a pip install killed half-way is noticed and done again; a failed one name
   assert.match(log, /installing every package again|making it again|no \.venv/);
   t.diagnostic(log.trim().split('\n').join(' / '));
   assert.deepEqual(readStamp(venv, 'scratch'), stampFor(text, venv));
+  assert.ok(!existsSync(installingPath(venv, 'scratch')), 'the marker of an unfinished install is gone');
   assert.ok(importable(venv, 'six, pygments, markupsafe, jinja2'), 'every package imports after the repair');
   assert.equal(spawnSync(join(venv, 'bin/python'), ['-m', 'pip', 'check'], { env: jupyterEnv({}, venv) }).status, 0, 'pip check');
 
-  // 3. A requirement pip cannot get: a clear error, no stamp, and the next run tries again.
+  // 3. A second set (as the test extras are) installs into the working venv as a first
+  // install, not a repair.
+  const extra = join(dir, 'requirements-extra.txt');
+  writeFileSync(extra, 'six==1.17.0\n');
+  const second = ensureInChild(venv, extra, 'six==1.17.0\n', 'extra');
+  let log2 = '';
+  second.stdout.on('data', (d) => (log2 += d));
+  second.stderr.on('data', (d) => (log2 += d));
+  assert.equal(await new Promise((r) => second.once('close', r)), 0, log2);
+  assert.match(log2, /not installed in \.venv\/ yet/);
+
+  // 4. A requirement pip cannot get: a clear error, no stamp, and the next run tries again.
   const bad = 'six==1.17.0\nno-such-package-for-the-course==0.0.1\n';
   writeFileSync(req, bad);
   const failing = ensureInChild(venv, req, bad);
