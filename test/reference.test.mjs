@@ -42,7 +42,7 @@
 // Ch. 5  Glorot, He and LeCun are all VarianceScaling with scale 1 or 2, a mode and  -> 'VarianceScaling' held
 //        a distribution, "how Keras defines them too"; Keras's options are mode='fan_in', distribution='truncated_normal'
 // Ch. 5  VarianceScaling with no options is scale 1, fan-in, truncated normal: LeCun -> 'VarianceScaling', 'samples' held
-// Ch. 5  the formula columns are Keras's, as K.initializerSpec states them           -> 'samples'  held, every scheme
+// Ch. 5  the formula columns are Keras's, as K.weightDistribution states them           -> 'samples'  held, every scheme
 // Ch. 5  TruncatedNormal's stddev is the normal's before the cut, so the sampled std -> 'samples'  held
 //        is 0.88 of it, in both libraries
 // Ch. 5  Keras's code: stddev = math.sqrt(scale) / 0.87962566103423978, in random_initializers.py -> 'constant' held
@@ -153,7 +153,7 @@ function edgesFor(spec) {
 const CASES = [];
 for (const [name, options, cls, config] of SCHEMES) {
   for (const shape of [DENSE, CONV]) {
-    const spec = K.initializerSpec(name, shape, options);
+    const spec = K.weightDistribution(name, shape, options);
     CASES.push({
       id: `${label(name, options)} ~ ${kerasLabel(cls, config)} on [${shape}]`,
       name, options, shape, spec,
@@ -167,7 +167,7 @@ for (const shape of ORTHOGONAL_SHAPES) {
   CASES.push({ id: `orthogonal ${JSON.stringify({ gain: ORTHOGONAL_GAIN })} ~ Orthogonal on [${shape}]`, name: 'orthogonal',
     options: { gain: ORTHOGONAL_GAIN }, shape, kind: 'keras', class: 'Orthogonal', config: { gain: ORTHOGONAL_GAIN }, seed: 200 + CASES.length });
 }
-const uniformEdges = (shape) => edgesFor(K.initializerSpec('uniform', shape));
+const uniformEdges = (shape) => edgesFor(K.weightDistribution('uniform', shape));
 const biasEdges = (fanIn) => Array.from({ length: 21 }, (_, i) => (-1 + i / 10) / Math.sqrt(fanIn));
 // PyTorch layers, re-initialized by their reset_parameters(): 1e6 weights, and 1e5 (Linear) or 2000 (Conv2d) biases.
 const TORCH_LAYERS = [
@@ -176,7 +176,7 @@ const TORCH_LAYERS = [
   { id: 'torch.nn.Conv2d(20, 80, 5)', kind: 'torch-layer', module: 'Conv2d', in: 20, out: 80, kernel: 5, repeats: 25, seed: 2,
     courseShape: CONV, edges: uniformEdges(CONV), biasEdges: biasEdges(500) },
 ];
-const TRUNC1 = K.initializerSpec('truncatedNormal', [1_000_000], { stddev: 1 });
+const TRUNC1 = K.weightDistribution('truncatedNormal', [1_000_000], { stddev: 1 });
 const TORCH_INITS = [
   // torch's [out, in] = [2000, 500]: fan_in 500, like the course's [500, 2000].
   { id: 'kaiming_normal_ on torch [2000, 500]', kind: 'torch-init', fn: 'kaiming_normal_', shape: [2000, 500], kwargs: { nonlinearity: 'relu' }, seed: 3 },
@@ -351,7 +351,7 @@ for (const c of CASES.filter((c) => c.name !== 'orthogonal')) {
       assert.ok(K.sampleWeights(c.name, c.shape, c.options).every((v) => v === Math.fround(spec.mean)));
       return;
     }
-    // Keras's own sample has the moments and range K.initializerSpec states.
+    // Keras's own sample has the moments and range K.weightDistribution states.
     assertMatchesSpec(keras, spec, `Keras ${kerasLabel(c.class, c.config)}`);
     if (spec.distribution === 'truncatedNormal') {
       // Inside the cut it reaches the cut (see above); beyond it, only the torch backend's
@@ -415,7 +415,7 @@ function orthogonality(w, shape, gain) {
 for (const c of CASES.filter((c) => c.name === 'orthogonal')) {
   test(`orthogonal: ${c.id}`, () => {
     const keras = facts().samples[c.id];
-    const spec = K.initializerSpec('orthogonal', c.shape, c.options);
+    const spec = K.weightDistribution('orthogonal', c.shape, c.options);
     const course = orthogonality(K.sampleWeights('orthogonal', c.shape, { ...c.options, seed: c.seed }), c.shape, c.options.gain);
     for (const [who, o] of [['Keras', keras], ['course', course]]) {
       assert.deepEqual([o.rows, o.cols], [c.shape.slice(0, -1).reduce((a, b) => a * b, 1), c.shape[c.shape.length - 1]], `${who}: flattened to rows x last dimension`);
@@ -461,7 +461,7 @@ test('VarianceScaling: Glorot, He, LeCun and the default are VarianceScaling wit
     // Keras's formula from its own (scale, mode): std sqrt(scale / n), n the fan or their mean.
     const { fanIn, fanOut } = K.computeFans(DENSE);
     const n = { fan_in: fanIn, fan_out: fanOut, fan_avg: (fanIn + fanOut) / 2 }[got.mode];
-    const spec = K.initializerSpec(course, DENSE);
+    const spec = K.weightDistribution(course, DENSE);
     assert.equal(spec.distribution, got.distribution === 'uniform' ? 'uniform' : 'truncatedNormal', `${cls}: distribution of ${course}`);
     assertClose(spec.std, Math.sqrt(got.scale / Math.max(1, n)), 1e-15 * spec.std, `${cls}: std of ${course}`);
   }
@@ -472,13 +472,13 @@ test('VarianceScaling: Glorot, He, LeCun and the default are VarianceScaling wit
 test('defaults: Keras\'s RandomNormal, RandomUniform, TruncatedNormal and Orthogonal options are the course\'s', () => {
   const d = facts().optionDefaults;
   const shape = [10, 10];
-  const rn = K.initializerSpec('randomNormal', shape);
+  const rn = K.weightDistribution('randomNormal', shape);
   assert.deepEqual([rn.mean, rn.std], [d.RandomNormal.mean, d.RandomNormal.stddev]);
-  const ru = K.initializerSpec('randomUniform', shape);
+  const ru = K.weightDistribution('randomUniform', shape);
   assert.deepEqual([ru.min, ru.max], [d.RandomUniform.minval, d.RandomUniform.maxval]);
-  const tn = K.initializerSpec('truncatedNormal', shape);
+  const tn = K.weightDistribution('truncatedNormal', shape);
   assert.deepEqual([tn.mean, tn.max - tn.mean], [d.TruncatedNormal.mean, 2 * d.TruncatedNormal.stddev]);
-  assert.equal(K.initializerSpec('orthogonal', shape).max, d.Orthogonal.gain, 'orthogonal gain');
+  assert.equal(K.weightDistribution('orthogonal', shape).max, d.Orthogonal.gain, 'orthogonal gain');
   // Keras's string 'uniform' is RandomUniform(-0.05, 0.05), not the course's 'uniform';
   // 'normal' is RandomNormal(0, 0.05).
   assert.deepEqual([d.uniformString.class, d.uniformString.minval, d.uniformString.maxval], ['RandomUniform', -0.05, 0.05]);
@@ -571,7 +571,7 @@ test('gains: PyTorch\'s calculate_gain is chapter 4\'s table, exactly', () => {
 for (const c of TORCH_LAYERS) {
   test(`torch: ${c.id}'s default weights and biases are the course's 'uniform', U[-1/sqrt(fanIn), 1/sqrt(fanIn)]`, () => {
     const t = facts().samples[c.id];
-    const spec = K.initializerSpec('uniform', c.courseShape);
+    const spec = K.weightDistribution('uniform', c.courseShape);
     const fans = K.computeFans(c.courseShape);
     // torch's weight is [out, in, ...spatial]; the course's [...spatial, in, out]: same fans.
     assert.deepEqual([t.fanIn, t.fanOut], [fans.fanIn, fans.fanOut], `fans of torch ${JSON.stringify(t.weightShape)}`);
@@ -595,7 +595,7 @@ for (const c of TORCH_LAYERS) {
 test('torch: kaiming_normal_ is not truncated (the course\'s heNormal, Keras\'s, is); same std sqrt(2/fanIn)', () => {
   const t = facts().samples[TORCH_INITS[0].id];
   assert.equal(t.fanIn, K.computeFans(DENSE).fanIn, 'torch [out, in] = [2000, 500] has fan_in 500');
-  const he = K.initializerSpec('heNormal', DENSE);
+  const he = K.weightDistribution('heNormal', DENSE);
   assertMatchesSpec(t, { ...he, distribution: 'normal' }, 'kaiming_normal_');
   const course = moments(K.sampleWeights('heNormal', DENSE, { seed: 3 }));
   assert.ok(course.max <= Math.fround(he.max) && t.max > Math.fround(he.max), `course max ${course.max}, torch max ${t.max}, cut ${he.max}`);
