@@ -82,13 +82,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { K } from './lib.mjs';
 import { Z, assertClose, meanTolerance, moments, stdRelTolerance } from './stats.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PYTHON = join(ROOT, '.venv/bin/python');
+import { ROOT, VENV_PYTHON as PYTHON, jupyterEnv } from '../scripts/python-env.mjs';
 const SCRIPT = join(ROOT, 'test/reference/keras_torch_facts.py');
 const SETUP_HINT =
   "npm test's set-up (scripts/setup.mjs --test) creates .venv and installs requirements-test.txt into it " +
@@ -211,7 +209,7 @@ function runReference() {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       timeout: 180_000,
-      env: { ...process.env, KERAS_BACKEND: 'torch', KERAS_HOME: kerasHome, PYTHONDONTWRITEBYTECODE: '1', CUDA_VISIBLE_DEVICES: '' },
+      env: jupyterEnv({ KERAS_BACKEND: 'torch', KERAS_HOME: kerasHome, PYTHONDONTWRITEBYTECODE: '1', CUDA_VISIBLE_DEVICES: '' }),
     });
     if (r.error) return { error: `could not run ${PYTHON} ${SCRIPT}: ${r.error.message}` };
     if (r.status !== 0) {
