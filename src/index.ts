@@ -7,6 +7,7 @@ export type { Seed } from './core/random';
 export { gaussianExpectation, logSlope, moments, normalPdf, simpson } from './core/stats';
 export type { Moments } from './core/stats';
 export { binEdges, histogram } from './core/histogram';
+export { singularValues } from './core/linalg';
 export type { Histogram, HistogramOptions } from './core/histogram';
 
 // init/: fans, Keras's formulas, the samplers, InitSpec, TensorFlow.js initializers

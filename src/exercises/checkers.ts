@@ -131,7 +131,7 @@ export function checkVariancePrediction(answer: number, q: VarianceQuestion): Fe
   const suspects: [number, string][] = [
     [n * s * v * half, 'You used σ where σ² belongs: the weights enter the variance through Var(w) = σ², the square of the standard deviation.'],
     [Math.sqrt(correct), 'That is the standard deviation of z, the square root of what was asked: the variance.'],
-    [s * s * v * half, 'The fan-in is missing: z sums fanIn independent terms w·x, and the variances of independent terms add up.'],
+    [s * s * v * half, 'The fan-in is missing: z sums fanIn uncorrelated terms w·x, and the variances of uncorrelated terms add up.'],
     [n * s * s * Math.sqrt(v) * half, 'You used the input\'s standard deviation where its variance belongs: Var(w·x) = Var(w) · E[x²].'],
   ];
   if (activation === 'relu') {
