@@ -146,7 +146,7 @@ class Run {
 
   /** Mean squared error over all examples and outputs. */
   loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
-    return tf.losses.meanSquaredError(y, this.forward(x)) as tf.Scalar;
+    return tf.mean(tf.squaredDifference(this.forward(x), y));
   }
 
   /** The next minibatch's rows of the training set: each epoch a new seeded shuffle, cut into full batches. */
@@ -217,12 +217,17 @@ export interface ParametrizedHistory {
  */
 export function trainParametrized(options: ParametrizedTrainOptions): ParametrizedHistory {
   const o = checkRun('trainParametrized', options, { width: required(checkPositiveInt), learningRate: required(checkPositive), steps: required(checkPositiveInt) });
-  const run = new Run(o, o.width as number, o.learningRate as number);
+  return train(o, o.width as number, o.learningRate as number, o.steps as number, true);
+}
+
+/** One training run from checked options; `full` adds the initial test loss and the final weights (a sweep needs neither). */
+function train(o: RunChecked, width: number, learningRate: number, steps: number, full: boolean): ParametrizedHistory {
+  const run = new Run(o, width, learningRate);
   try {
     const history: ParametrizedHistory = {
-      parametrization: run.p, loss: [], initialTestLoss: run.evaluate(o.task.test), testLoss: null, divergedAt: null, params: run.params,
+      parametrization: run.p, loss: [], initialTestLoss: full ? run.evaluate(o.task.test) : NaN, testLoss: null, divergedAt: null, params: run.params,
     };
-    for (let t = 0; t < (o.steps as number); t++) {
+    for (let t = 0; t < steps; t++) {
       const loss = run.step();
       history.loss.push(loss);
       if (!Number.isFinite(loss)) {
@@ -233,9 +238,9 @@ export function trainParametrized(options: ParametrizedTrainOptions): Parametriz
     if (history.divergedAt === null) {
       const test = run.evaluate(o.task.test);
       if (Number.isFinite(test)) history.testLoss = test;
-      else history.divergedAt = o.steps as number;
+      else history.divergedAt = steps;
     }
-    readMLP(run.net, history.params);
+    if (full) readMLP(run.net, history.params);
     return history;
   } finally {
     run.dispose();
@@ -427,8 +432,7 @@ export function learningRateSweep(options: LearningRateSweepOptions): SweepRow[]
   let done = 0;
   return widths.map((width) => {
     const testLoss = rates.map((learningRate) => {
-      const { widths: _w, learningRates: _r, onRun: _o, ...run } = options;
-      const h = trainParametrized({ ...run, width, learningRate, steps: o.steps as number });
+      const h = train(o, width, learningRate, o.steps as number, false);
       onRun?.(++done, total);
       return h.testLoss;
     });
