@@ -5,7 +5,8 @@
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
 // executed copies) and OUT/assets/. A failing cell stops the build with the
 // notebook's name, the cell's number and the error text. Needs `npm run build`
-// (dist/) and `node scripts/setup.mjs` (Jupyter, the kernel) first; `npm start` does all three.
+// (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the kernel) first; `npm start`
+// does all three.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,6 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { escapeHtml, notebookInfo, page, renderNotebook } from './render.mjs';
+import { VENV_PYTHON, jupyterEnv, requireVenv } from './python-env.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,8 +41,7 @@ export function chapterFiles(only) {
 
 function execute(file, outDir) {
   return new Promise((resolvePromise) => {
-    const env = { ...process.env, JUPYTER_PATH: join(root, '.jupyter/share/jupyter'), PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-    const child = spawn('/usr/bin/python3', [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(VENV_PYTHON, [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)], { env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -88,6 +89,7 @@ function nav(chapters, i) {
 export async function buildSite(argv = process.argv.slice(2)) {
   const args = parseArgs(argv);
   if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+  requireVenv('Executing the notebooks');
   const files = chapterFiles(args.only);
   if (!files.length) throw new Error(`no notebook in notebooks/ matches ${args.only ?? 'NN-name.ipynb'}`);
   if (!args.only) rmSync(args.out, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 """Executes one notebook with the tslab kernel and writes the executed copy.
 
-    /usr/bin/python3 scripts/execute_notebook.py IN.ipynb OUT.ipynb
+    .venv/bin/python scripts/execute_notebook.py IN.ipynb OUT.ipynb
+
+with the project's Python environment, whose Jupyter has the tslab kernel (npm start
+makes it; scripts/build-site.mjs runs this for every chapter).
 
 Exit status 0 on success; 1 when a cell fails, after printing the notebook, the
 cell's number and the error text. tslab reports a failed cell with an empty

@@ -53,10 +53,28 @@ export function toText(nb) {
   return nb.cells.map((c) => `%% ${c.cell_type === 'markdown' ? 'md' : 'code'}\n${[].concat(c.source).join('')}\n`).join('\n');
 }
 
+/**
+ * Text meant for the chapter's authors, never for its readers: the cell markers of the text
+ * form, editing instructions, and to-do notes. A cell (or a built page) that holds one has
+ * leaked a draft.
+ */
+export const AUTHOR_TEXT = /^%% (md|code)\b|\bdo not paste\b|\bNames introduced:|\bthen from-text\b|\binstructions only\b|\bTODO\b|\bFIXME\b|\bXXX\b/m;
+
+/** The first line of `text` that is meant for authors, or null. */
+export function authorText(text) {
+  const m = text.match(AUTHOR_TEXT);
+  if (!m) return null;
+  const start = text.lastIndexOf('\n', m.index) + 1;
+  const end = text.indexOf('\n', m.index);
+  return text.slice(start, end < 0 ? undefined : end).trim();
+}
+
 /** Problems that make a notebook not a clean source. */
 export function problems(nb) {
   const out = [];
   nb.cells.forEach((c, i) => {
+    const leaked = authorText([].concat(c.source).join(''));
+    if (leaked) out.push(`cell ${i + 1} holds text meant for authors: ${JSON.stringify(leaked.slice(0, 120))}`);
     if (c.cell_type === 'code' && c.outputs?.length) out.push(`cell ${i + 1} has outputs`);
     if (c.cell_type === 'code' && c.execution_count !== null) out.push(`cell ${i + 1} has an execution count`);
     if (c.metadata && Object.keys(c.metadata).length) out.push(`cell ${i + 1} has metadata ${JSON.stringify(c.metadata)}`);

@@ -4,9 +4,10 @@
 // core/: seeded random numbers, statistics, histograms
 export { DEFAULT_SEED } from './core/random';
 export type { Seed } from './core/random';
-export { gaussianExpectation, logSlope, moments, normalPdf, simpson } from './core/stats';
+export { gaussianExpectation, logLogSlope, logSlope, moments, normalPdf, simpson } from './core/stats';
 export type { Moments } from './core/stats';
 export { binEdges, histogram } from './core/histogram';
+export { singularValues } from './core/linalg';
 export type { Histogram, HistogramOptions } from './core/histogram';
 
 // init/: fans, Keras's formulas, the samplers, InitSpec, TensorFlow.js initializers
@@ -30,6 +31,10 @@ export { signalPropagation } from './net/propagation';
 export type { BackwardLayer, ForwardLayer, Propagation, PropagationOptions } from './net/propagation';
 export { GRADIENT_NAMES, layerSamples } from './net/samples';
 export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './net/samples';
+export { MUP_FORMS, PARAMETRIZATION_NAMES, PARAMETRIZED_OPTIMIZERS, READOUT_NAMES, initParametrized, parametrize } from './net/parametrization';
+export type {
+  LayerRole, LayerScale, MupForm, Parametrization, ParametrizationName, ParametrizationOptions, ParametrizedOptimizer, ReadoutInit,
+} from './net/parametrization';
 export { NORM_EPSILON, NORM_NAMES, NORM_POSITIONS } from './net/blocks';
 export type { NormName, NormPosition, ResidualOptions } from './net/blocks';
 export { residualStream } from './net/stream';
@@ -37,13 +42,23 @@ export { lsuv } from './net/lsuv';
 export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { ResidualStream, StreamBlock } from './net/stream';
 
-// train/: the trainers of chapters 1, 2 and 4
+// train/: the trainers of chapters 1, 2, 4 and 8
 export { accuracy, predictProba, trainClassifier, unitSpread } from './train/classifier';
 export type { TrainHistory, TrainOptions } from './train/classifier';
 export { leastSquares, linearTask, trainDeepLinear } from './train/linear';
 export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOptions } from './train/linear';
 export { OPTIMIZER_NAMES, trainDeepClassifier } from './train/deep';
 export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/deep';
+// chapter 8: the teacher task, per-layer Adam and SGD, training through a parametrization
+export { teacherTask } from './train/teacher';
+export type { RegressionExamples, TeacherTask, TeacherTaskOptions } from './train/teacher';
+export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
+export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
+export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
+export type {
+  CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
+  ParametrizedTrainOptions, SweepRow,
+} from './train/parametrized';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';
@@ -65,6 +80,6 @@ export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
 
 // exercises/: the checkers of the "your turn" cells
-export { checkBranchScale, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction } from './exercises/checkers';
-export type { Feedback, VarianceQuestion } from './exercises/checkers';
+export { checkBranchScale, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
+export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
 export { feedback } from './exercises/feedback';

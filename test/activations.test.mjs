@@ -2,18 +2,35 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K, tf, noLeak } from './lib.mjs';
 
-test('tanh (computed as 2 sigmoid(2x) - 1) matches Math.tanh and its gradient 1 - tanh^2', async () => {
-  const xs = Array.from({ length: 2001 }, (_, i) => -10 + i / 100);
+test('tanh is exact to float32 in relative terms at every scale, 0 included, and so is its slope', async () => {
+  // Values from 1e-30 to 20 on both sides, and 0: the series branch below |x| = 1/8, the
+  // sigmoid one above, and the join itself (values on each side of 1/8).
+  const xs = [0, 0.125, -0.125, Math.fround(0.125 - 1e-8), 0.1250001];
+  for (let e = -30; e <= 1.3; e += 0.01) xs.push(10 ** e, -(10 ** e));
   const f = K.activationFn('tanh');
-  const [y, dy] = await noLeak(() => tf.tidy(() => {
+  const [x32, y, dy] = await noLeak(() => tf.tidy(() => {
     const x = tf.tensor1d(xs);
-    return [f(x).arraySync(), tf.grad((t) => f(t).sum())(x).arraySync()];
+    return [x.dataSync(), f(x).dataSync(), tf.grad((t) => f(t).sum())(x).dataSync()];
   }));
-  xs.forEach((x, i) => {
-    // float32: a few units of 6e-8 in the value, and the slope computed from float32 sigmoids.
-    assert.ok(Math.abs(y[i] - Math.tanh(x)) < 3e-7, `tanh(${x}): ${y[i]} vs ${Math.tanh(x)}`);
-    assert.ok(Math.abs(dy[i] - (1 - Math.tanh(x) ** 2)) < 1e-6, `tanh'(${x}): ${dy[i]}`);
+  x32.forEach((x, i) => {
+    const want = Math.tanh(x);
+    // Relative: float32 rounds to 6e-8; the sigmoid form adds up to 3e-8 of absolute error
+    // (sigmoid's rounding near 1/2, doubled) over |tanh x| >= tanh(1/8), at most 4.8e-7;
+    // the series' remainder is below 2.1e-7 |x|. 6e-7 covers both and fails 2 sigmoid(2x) - 1
+    // near 0 (where it returns exactly 0, a relative error of 1).
+    const tol = 6e-7 * Math.abs(want) + (want === 0 ? 0 : 1e-45);
+    assert.ok(Math.abs(y[i] - want) <= tol, `tanh(${x}): ${y[i]} vs ${want}`);
+    // The slope 1/cosh² (1 - tanh² cancels in float64 itself for large |x|), to a few float32 roundings.
+    const slope = 1 / Math.cosh(x) ** 2;
+    assert.ok(Math.abs(dy[i] - slope) <= 1e-6 * slope, `tanh'(${x}): ${dy[i]} vs ${slope}`);
   });
+  // The case the series is there for: a variance of 1e-19 does not become 0.
+  // tanh x = x (1 + O(x²)) there, so the two variances agree to float32 rounding.
+  const [vx, vy] = tf.tidy(() => {
+    const x = tf.mul(tf.randomNormal([1000], 0, 1, 'float32', 1), 3e-10);
+    return [tf.moments(x).variance.dataSync()[0], tf.moments(f(x)).variance.dataSync()[0]];
+  });
+  assert.ok(Math.abs(vy / vx - 1) < 1e-5, `Var(tanh x) = ${vy} for Var(x) = ${vx}`);
 });
 
 test('every activation has the value and slope of its definition', () => {

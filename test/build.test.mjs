@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromText } from '../scripts/notebook.mjs';
+import { VENV_PYTHON, jupyterEnv } from '../scripts/python-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,8 +27,8 @@ console.log('never reached');
 `);
   const src = join(dir, 'notebooks/99-fails.ipynb');
   writeFileSync(src, JSON.stringify(nb));
-  const r = spawnSync('/usr/bin/python3', [join(root, 'scripts/execute_notebook.py'), src, join(dir, 'out.ipynb')], {
-    env: { ...process.env, JUPYTER_PATH: join(root, '.jupyter/share/jupyter') }, encoding: 'utf8', timeout: 120000,
+  const r = spawnSync(VENV_PYTHON, [join(root, 'scripts/execute_notebook.py'), src, join(dir, 'out.ipynb')], {
+    env: jupyterEnv(), encoding: 'utf8', timeout: 120000,
   });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /99-fails\.ipynb: cell 3 failed/);

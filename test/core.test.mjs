@@ -60,3 +60,27 @@ test('normalPdf and gaussianExpectation agree with closed forms', () => {
   assertClose(K.gaussianExpectation((z) => z * z + 2, 0), 2, 1e-12, 'variance 0 gives f(0)');
   assert.throws(() => K.gaussianExpectation(Math.cos, -1), /variance must be a finite number >= 0, got -1/);
 });
+
+test('singularValues: closed forms, orthogonal matrices, and tiny values next to large ones', () => {
+  const C = require('../dist/core/linalg.js');
+  assert.deepEqual(K.singularValues([3, 0, 0, 0, -2, 0], 2, 3), [3, 2]);
+  // [[1, 2], [3, 4]]: the singular values are the square roots of the eigenvalues of AᵀA,
+  // AᵀA = [[10, 14], [14, 20]] has trace 30 and determinant 4, so s² = 15 ± sqrt(221).
+  const [a, b] = K.singularValues([1, 2, 3, 4], 2, 2);
+  assertClose(a, Math.sqrt(15 + Math.sqrt(221)), 1e-14, 'largest');
+  assertClose(b, Math.sqrt(15 - Math.sqrt(221)), 1e-14, 'smallest');
+  // An orthogonal 40 x 25 kernel (orthonormal columns): every singular value is 1 to float32 rounding.
+  K.singularValues(K.sampleWeights('orthogonal', [40, 25], { seed: 3 }), 40, 25).forEach((s) => assertClose(s, 1, 1e-6, 'orthogonal'));
+  // Q diag(1, 1e-10, 1e-5) Pᵀ with Q, P rotations: a backward-stable method keeps 1e-10 to
+  // about 1e-15 absolute (eigenvalues of AᵀA would lose it entirely: 1e-20 is below float64's 1e-16).
+  const rot = (t) => [Math.cos(t), -Math.sin(t), 0, Math.sin(t), Math.cos(t), 0, 0, 0, 1];
+  const mul = (x, y) => Array.from({ length: 9 }, (_, k) => [0, 1, 2].reduce((s, j) => s + x[Math.floor(k / 3) * 3 + j] * y[j * 3 + (k % 3)], 0));
+  const D = [1, 0, 0, 0, 1e-10, 0, 0, 0, 1e-5];
+  const s = K.singularValues(mul(mul(rot(0.7), D), rot(-1.9)), 3, 3);
+  assertClose(s[0], 1, 1e-14, 's1');
+  assertClose(s[1], 1e-5, 1e-15, 's2');
+  assertClose(s[2], 1e-10, 1e-15, 's3');
+  assert.throws(() => K.singularValues([1, 2, 3], 2, 2), /singularValues needs rows x cols = 2 x 2 values, got 3/);
+  assert.throws(() => K.singularValues([1, NaN, 3, 4], 2, 2), /finite values; value 1 is NaN/);
+  assert.ok(C.singularValues === K.singularValues);
+});

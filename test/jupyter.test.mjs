@@ -1,25 +1,40 @@
-// The notebooks as a reader runs them: the Jupyter Notebook server (Debian's
-// jupyter-notebook) on 127.0.0.1 with a token, each chapter opened in headless
-// Chromium and run with Cell > Run All, then every plot checked and every output
-// searched for errors. The notebooks are copied first, so an autosave can never
-// write outputs into the sources.
+// The notebooks as a reader runs them: the project's JupyterLab 4 (from .venv/) on
+// 127.0.0.1 with a token, each chapter opened in headless Chromium and run through the
+// menu, Run > Run All Cells, then every plot checked and every output searched for errors,
+// and the notebook saved with File > Save Notebook. Then the export a JupyterLab user
+// makes of it, `jupyter nbconvert --to html`, is opened with the network cut off: its plots
+// must render (its math is typeset by MathJax from a CDN, so offline it shows as TeX).
+// The notebooks are copied first, so no save can ever write outputs into the sources.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { CHROMIUM_ARGS } from './chromium.mjs';
+import { jupyterEnv, requireVenv, venvBin } from '../scripts/python-env.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, 'test-output/jupyter');
+const exports = join(work, 'html');
 const shots = join(root, 'test-output/screenshots');
 const chapters = readdirSync(join(root, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
 const token = randomBytes(16).toString('hex');
+const STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]';
+// JupyterLab's debugger panel throws this (in the console only, once per executed cell)
+// for a kernel without a debugger, such as tslab; nothing of it reaches the page.
+const LAB_DEBUGGER_NOISE = /^page error: No active debugger session$/;
+
+// Jupyter's own folders for this run, so that nothing of the user's (settings, workspaces,
+// config) plays a part; the kernel comes from .venv/.
+const env = jupyterEnv({
+  JUPYTER_CONFIG_DIR: join(work, '.config'), JUPYTER_DATA_DIR: join(work, '.data'), JUPYTER_RUNTIME_DIR: join(work, '.runtime'),
+  JUPYTERLAB_SETTINGS_DIR: join(work, '.settings'), JUPYTERLAB_WORKSPACES_DIR: join(work, '.workspaces'),
+});
 
 const freePort = () => new Promise((res, rej) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
@@ -29,28 +44,31 @@ const freePort = () => new Promise((res, rej) => {
 let server;
 let browser;
 let base;
+let serverLog = '';
 before(async () => {
+  requireVenv('The JupyterLab tests');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'notebooks'), { recursive: true });
+  mkdirSync(exports, { recursive: true });
   mkdirSync(shots, { recursive: true });
   for (const f of chapters) cpSync(join(root, 'notebooks', f), join(work, 'notebooks', f));
   symlinkSync(join(root, 'dist'), join(work, 'dist'));
+  // A reader who answered "no" to JupyterLab's offer of news (its toast would cover the page).
+  mkdirSync(join(work, '.settings/@jupyterlab/apputils-extension'), { recursive: true });
+  writeFileSync(join(work, '.settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn('/usr/bin/python3', ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`,
-    `--NotebookApp.token=${token}`, `--notebook-dir=${work}`, '--NotebookApp.open_browser=False', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
-    env: { ...process.env, JUPYTER_PATH: join(root, '.jupyter/share/jupyter'), JUPYTER_CONFIG_DIR: join(work, '.config'),
-      JUPYTER_RUNTIME_DIR: join(work, '.runtime'), JUPYTER_DATA_DIR: join(work, '.data') },
-    stdio: ['ignore', 'ignore', 'pipe'], detached: true,
-  });
-  let log = '';
-  server.stderr.on('data', (d) => (log += d));
+  server = spawn(venvBin('jupyter-lab'), ['--no-browser', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0',
+    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${work}`, '--LabApp.news_url=None',
+    '--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
+  { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  server.stderr.on('data', (d) => (serverLog += d));
   const deadline = Date.now() + 60000;
   for (;;) {
     try {
       if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
     } catch {}
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the Jupyter server did not start:\n${log}`);
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`JupyterLab did not start:\n${serverLog}`);
     await new Promise((r) => setTimeout(r, 300));
   }
   const { chromium } = require('playwright-core');
@@ -67,31 +85,113 @@ after(async () => {
   }
 });
 
+const api = (path, method = 'GET') => fetch(`${base}${path}${path.includes('?') ? '&' : '?'}token=${token}`, { method });
+
+// Opens a menu of JupyterLab's menu bar and clicks one of its items, by their labels.
+async function menu(page, name, item) {
+  await page.getByRole('menuitem', { name, exact: true }).click();
+  await page.locator('.lm-Menu-item', { has: page.locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${item}$`) }) }).click();
+}
+
+// The course's plots in a saved notebook's outputs (each is a div of class course-plot).
+const plotsIn = (nb) => nb.cells.flatMap((c) => c.outputs ?? [])
+  .map((o) => [].concat(o.data?.['text/html'] ?? []).join(''))
+  .reduce((n, html) => n + (html.match(/class="course-plot"/g) ?? []).length, 0);
+
+// The ids of the plots that have not drawn their SVG within a minute (none, normally).
+async function unrenderedPlots(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((p) => p.querySelector('.main-svg')), null, { timeout: 60000 })
+    .catch(() => {});
+  return page.$$eval('.course-plot', (els) => els.filter((e) => !e.querySelector('.main-svg')).map((e) => e.id || '(no id)'));
+}
+
+const saved = new Map();
+
 for (const file of chapters) {
-  test(`${file} runs in Jupyter Notebook with Run All: plots render, no cell shows an error`, { timeout: 10 * 60 * 1000 }, async () => {
+  const name = file.replace(/\.ipynb$/, '');
+  test(`${file} runs in JupyterLab with Run > Run All Cells: plots render, no cell shows an error`, { timeout: 10 * 60 * 1000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const problems = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${base}/notebooks/notebooks/${file}?token=${token}`);
-    await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 120000 });
-    await page.click('#celllink');
-    await page.click('#run_all_cells');
-    // Run All queues every cell and marks it "In [*]" until it has run (tslab leaves the
-    // count empty, so a finished cell reads "In [ ]"); the run is over when no cell is marked.
-    await page.waitForFunction(() => document.querySelectorAll('.code_cell .input_prompt').length > 0 &&
-      [...document.querySelectorAll('.code_cell .input_prompt')].some((p) => p.innerText.includes('*')), null, { timeout: 60000 });
-    await page.waitForFunction(() => ![...document.querySelectorAll('.code_cell .input_prompt')].some((p) => p.innerText.includes('*')) &&
-      document.querySelector('#kernel_indicator_icon.kernel_idle_icon'), null, { timeout: 9 * 60 * 1000, polling: 500 });
-    const plots = await page.locator('.course-plot').count();
-    assert.ok(plots > 0, 'the chapter has plots');
-    await page.waitForFunction((n) => document.querySelectorAll('.course-plot .main-svg').length >= n, plots, { timeout: 60000 });
-    const errors = await page.$$eval('.output_error, .output_stderr', (els) => els.map((e) => e.innerText.slice(0, 500)));
-    assert.deepEqual(errors, [], 'cells with errors');
-    await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shots, `jupyter-${file.replace(/\.ipynb$/, '')}.png`) });
-    assert.deepEqual(problems, []);
-    // Leave without saving, and shut the kernel down.
-    await page.evaluate(() => { window.Jupyter.notebook.set_dirty(false); return window.Jupyter.notebook.kernel.kill(); });
-    await page.close();
+    try {
+      await page.goto(`${base}/lab/tree/notebooks/${file}?token=${token}&reset`);
+      // The notebook's own kernel (tslab, "TypeScript") has started and is connected.
+      await page.waitForFunction(() => document.querySelector('.jp-NotebookPanel .jp-KernelName')?.innerText.trim() === 'TypeScript' &&
+        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle', null, { timeout: 120000 })
+        .catch(async (e) => {
+          await page.screenshot({ path: join(shots, `jupyterlab-${name}-no-kernel.png`) });
+          throw new Error(`the TypeScript kernel did not start (screenshot jupyterlab-${name}-no-kernel.png): ${e.message}`);
+        });
+      await menu(page, 'Run', 'Run All Cells');
+      // Run All queues every cell and marks it [*] until it has run; the run is over when no
+      // cell is marked and the kernel is idle.
+      const prompts = '.jp-Notebook .jp-CodeCell .jp-InputPrompt';
+      await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => p.innerText.includes('*')), prompts, { timeout: 60000 });
+      await page.waitForFunction((sel) => ![...document.querySelectorAll(sel)].some((p) => p.innerText.includes('*')) &&
+        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle', prompts, { timeout: 9 * 60 * 1000, polling: 500 });
+      const errors = await page.$$eval(`.jp-OutputArea-output${STDERR}`, (els) => els.map((e) => e.innerText.slice(0, 500)));
+      assert.deepEqual(errors, [], 'outputs with an error or stderr');
+      const plots = await page.locator('.course-plot').count();
+      assert.ok(plots > 0, 'the chapter has plots');
+      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
+      // The first plot in the middle of the window (twice: cells above it may change height
+      // as they are drawn).
+      for (let i = 0; i < 2; i++) {
+        await page.locator('.course-plot').first().evaluate((e) => e.scrollIntoView({ block: 'center' }));
+        await page.waitForTimeout(700);
+      }
+      await page.screenshot({ path: join(shots, `jupyterlab-${name}.png`) });
+
+      await menu(page, 'File', 'Save Notebook');
+      const path = join(work, 'notebooks', file);
+      let nb;
+      const deadline = Date.now() + 30000;
+      while (!(nb = JSON.parse(readFileSync(path, 'utf8'))).cells.some((c) => c.outputs?.length)) {
+        assert.ok(Date.now() < deadline, 'File > Save Notebook wrote the outputs');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      assert.equal(plotsIn(nb), plots, 'every plot of the saved notebook was on the page');
+      saved.set(file, { path, plots });
+      assert.deepEqual(problems.filter((p) => !LAB_DEBUGGER_NOISE.test(p)), [], 'errors on the page');
+    } finally {
+      // The kernel goes; the next chapter starts its own.
+      for (const s of await (await api('/api/sessions')).json()) await api(`/api/sessions/${s.id}`, 'DELETE');
+      await page.close();
+    }
+  });
+
+  test(`${file}: its HTML export (jupyter nbconvert --to html) renders every plot with the network cut off`, { timeout: 3 * 60 * 1000 }, async (t) => {
+    const run = saved.get(file);
+    assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
+    const r = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', exports, run.path], { env, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    const html = join(exports, `${name}.html`);
+    assert.ok(existsSync(html), `nbconvert wrote ${html}`);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const problems = [];
+    const outside = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file://')) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    try {
+      await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+      assert.equal(await page.locator('.course-plot').count(), run.plots, 'the export has every plot');
+      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
+      const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.innerText.slice(0, 500)));
+      assert.deepEqual(errors, [], 'outputs with an error or stderr');
+      await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, `nbconvert-${name}.png`) });
+      // What it asked of the network: MathJax (and RequireJS, which nbconvert's page loads
+      // for widgets) from a CDN, nothing the plots need.
+      t.diagnostic(`cut off: ${outside.join(', ') || 'nothing'}`);
+      assert.ok(outside.every((u) => /mathjax|require(\.min)?\.js/i.test(u)), `requests beyond MathJax and RequireJS:\n${outside.join('\n')}`);
+      assert.deepEqual(problems, [], 'errors on the page');
+    } finally {
+      await page.close();
+    }
   });
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { problems } from '../scripts/notebook.mjs';
+import { authorText, problems } from '../scripts/notebook.mjs';
 
 const dir = new URL('../notebooks/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.ipynb'));
@@ -23,3 +23,14 @@ for (const f of files) {
     assert.match([].concat(setup.source).join(''), /await K\.setupChapter\(\);/);
   });
 }
+
+test('text meant for authors is recognised, reader text is not', () => {
+  for (const leak of ['%% md', 'x\n%% code\ny', 'Lines above are instructions only; do not paste them.',
+    'Names introduced: heStd, reluQuestion', 'paste the block below, then from-text.', 'TODO: check the number', 'FIXME', 'XXX here']) {
+    assert.notEqual(authorText(leak), null, leak);
+  }
+  for (const prose of ['The %% of ...', 'A mode of 50%% md', 'He et al. introduced the names heNormal', 'Todo list', 'a text form with cell markers']) {
+    assert.equal(authorText(prose), null, prose);
+  }
+  assert.equal(authorText('first line\n%% md\nthird'), '%% md');
+});

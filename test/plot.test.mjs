@@ -14,6 +14,15 @@ test('figure applies the house style and the options', () => {
   assert.equal(wide.layout.yaxis.dtick, undefined, 'eighteen decades: powers of ten only');
 });
 
+test('xTicks labels a log axis at exactly the given values, in place of the 1-2-5 ticks', () => {
+  const f = K.figure([{ x: [64, 1024], y: [1, 2] }], { logX: true, xTicks: [64, 256, 1024], xTitle: 'width' });
+  assert.deepEqual(f.layout.xaxis.tickvals, [64, 256, 1024]);
+  assert.equal(f.layout.xaxis.dtick, undefined);
+  assert.equal(f.layout.xaxis.type, 'log');
+  assert.equal(f.layout.xaxis.title.text, 'width');
+  assert.equal(K.figure([{ x: [64, 1024], y: [1, 2] }], { logX: true }).layout.xaxis.tickvals, undefined);
+});
+
 test('plotHtml gives a div and a script that draws the figure into it', () => {
   const f = K.figure([{ x: [1], y: [2], name: '</script><b>' }]);
   const html = K.plotHtml(f);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
+import { authorText } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
@@ -67,6 +68,8 @@ for (const file of chapterFiles()) {
     assert.deepEqual(unrendered, [], 'plots without an SVG');
     const rawMath = await page.$$eval('section.md', (els) => els.map((e) => e.innerText).filter((t) => /\$[^$\s][^$]*\$|\\\(/.test(t)));
     assert.deepEqual(rawMath, [], 'math left untypeset');
+    // What a reader sees carries no text meant for the chapter's authors.
+    assert.equal(authorText(await page.evaluate(() => document.body.innerText)), null, 'text meant for authors on the page');
     await page.screenshot({ path: join(shots, html.replace(/\.html$/, '.png')), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();

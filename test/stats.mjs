@@ -26,7 +26,7 @@ export const meanTolerance = (std, n, z = Z) => (z * std) / Math.sqrt(n);
 /**
  * Relative tolerance on a sample variance: its standard error is
  * variance * sqrt((kurtosis - 1) / n); kurtosis 3 for a normal, 1.8 for a uniform,
- * 2.6 (approx.) for a normal truncated at 2 std.
+ * 2.37 for a normal truncated at 2 std ((3 - 28 phi(2)/P) / (1 - 4 phi(2)/P)^2, P = P(|z| < 2)).
  */
 export const varianceRelTolerance = (kurtosis, n, z = Z) => z * Math.sqrt((kurtosis - 1) / n);
 

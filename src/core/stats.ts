@@ -88,3 +88,33 @@ export function gaussianExpectation(f: (z: number) => number, variance: number):
   const sd = Math.sqrt(variance);
   return simpson((u) => normalPdf(u) * f(sd * u), -10, 10);
 }
+
+/**
+ * The least-squares slope of ln(y) against ln(x): the exponent k of a power law y ~ x^k
+ * (chapter 8: how a layer's update grows with the width, k = 1 if in proportion, 0 if not).
+ *
+ *   k = sum_i (ln x_i - mean ln x) (ln y_i - mean ln y) / sum_i (ln x_i - mean ln x)^2
+ */
+export function logLogSlope(x: readonly number[], y: readonly number[]): number {
+  const check = (name: string, v: readonly number[]) => {
+    if (!Array.isArray(v) || v.length < 2) throw new Error(`logLogSlope needs ${name} as a list of at least two values, got ${describe(v)}`);
+    v.forEach((e, i) => {
+      if (typeof e !== 'number' || !(e > 0) || !Number.isFinite(e)) throw new Error(`logLogSlope needs finite positive values; ${name}[${i}] is ${describe(e)}`);
+    });
+  };
+  check('x', x);
+  check('y', y);
+  if (x.length !== y.length) throw new Error(`logLogSlope needs x and y of the same length, got ${x.length} and ${y.length}`);
+  const lx = x.map(Math.log);
+  const ly = y.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  lx.forEach((v, i) => {
+    num += (v - mx) * (ly[i] - my);
+    den += (v - mx) ** 2;
+  });
+  if (den === 0) throw new Error(`logLogSlope needs at least two different x values, got ${describe(x)}`);
+  return num / den;
+}

@@ -7,6 +7,43 @@ export type Activation = (typeof ACTIVATION_NAMES)[number];
 /** The slope of leakyRelu for negative inputs (Keras's LeakyReLU default is 0.3; PyTorch's 0.01). */
 export const LEAKY_RELU_ALPHA = 0.01;
 
+/** Below this |x|, fastTanh uses its odd polynomial instead of 2 sigmoid(2x) - 1. */
+export const TANH_SERIES_BELOW = 0.125;
+
+/**
+ * tanh to float32 precision (relative error within 6e-7 at every x, 0 included), fast on
+ * the wasm backend, whose tanh is scalar code while its sigmoid is vectorised (about 4x
+ * faster here, even with the correction below). For |x| >= 1/8 it is 2 sigmoid(2x) - 1.
+ * Near 0 that form cancels: sigmoid(2x) rounds to float32 near 1/2 with an absolute error
+ * of up to 3e-8, so 2 sigmoid(2x) - 1 is 0 for |x| below about 3e-8 and has a large
+ * relative error up to |x| ~ 0.01. There the Taylor series is used instead,
+ *
+ *   tanh x = x - x^3/3 + 2x^5/15 + R,   |R| <= (17/315) |x|^7 < 2.1e-7 |x| for |x| < 1/8,
+ *
+ * so a variance of 1e-19 stays 1e-19 instead of becoming 0. The two are joined with a
+ * step mask on x^2 (step is vectorised on wasm; abs, less and where are slower). The gradient is
+ * written out,
+ *
+ *   tanh'(x) = 1 - tanh(x)^2 = 4 sigmoid(2x) sigmoid(-2x),
+ *
+ * a product of two factors each exact to float32 in relative terms, at every x.
+ */
+export const fastTanh: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const value = tf.tidy(() => {
+    const viaSigmoid = tf.sub(tf.mul(2, tf.sigmoid(tf.mul(2, x))), 1);
+    const x2 = tf.mul(x, x);
+    const series = tf.add(x, tf.mul(tf.mul(x, x2), tf.add(-1 / 3, tf.mul(x2, 2 / 15))));
+    const near0 = tf.step(tf.sub(TANH_SERIES_BELOW ** 2, x2));
+    return tf.add(viaSigmoid, tf.mul(near0, tf.sub(series, viaSigmoid)));
+  });
+  save([x]);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
+    tf.tidy(() => tf.mul(dy, tf.mul(4, tf.mul(tf.sigmoid(tf.mul(2, saved[0])), tf.sigmoid(tf.mul(-2, saved[0]))))));
+  return { value, gradFunc };
+});
+
 /** The non-linearity as a function of tensors (the identity for 'linear'): every network of the course uses it. */
 export function activationFn(name: Activation): (x: tf.Tensor) => tf.Tensor {
   switch (checkOneOf('activation', name, ACTIVATION_NAMES)) {
@@ -15,9 +52,7 @@ export function activationFn(name: Activation): (x: tf.Tensor) => tf.Tensor {
     case 'relu':
       return (x) => tf.relu(x);
     case 'tanh':
-      // tanh(x) = 2 sigmoid(2x) - 1, to float32 rounding (within 2e-7). The wasm backend's
-      // tanh is scalar code and its sigmoid vectorised: this form is about 9x faster there.
-      return (x) => tf.tidy(() => tf.sub(tf.mul(2, tf.sigmoid(tf.mul(2, x))), 1));
+      return fastTanh;
     case 'sigmoid':
       return (x) => tf.sigmoid(x);
     case 'leakyRelu':

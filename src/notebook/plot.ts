@@ -18,6 +18,8 @@ export interface PlotOptions {
   logTickDecades?: number;
   xRange?: [number, number];
   yRange?: [number, number];
+  /** Label the x axis at exactly these values (say, the widths of a sweep on a log axis). */
+  xTicks?: number[];
   /** Pixels; the width follows the page. */
   height?: number;
   /** Same scale on both axes (decision boundaries, scatter of 2-D data). */
@@ -55,7 +57,10 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
   });
   const layout: Record<string, unknown> = {
     title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,
-    xaxis: axis(options.xTitle, options.logX, options.xRange, 'x'),
+    xaxis: {
+      ...axis(options.xTitle, options.logX, options.xRange, 'x'),
+      ...(options.xTicks ? { tickvals: options.xTicks, dtick: undefined } : {}),
+    },
     yaxis: {
       ...axis(options.yTitle, options.logY, options.yRange, 'y'),
       ...(options.equalAxes ? { scaleanchor: 'x', scaleratio: 1 } : {}),
