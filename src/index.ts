@@ -21,7 +21,7 @@ export { tfInitializer } from './init/tfinit';
 export type { TfInitializer } from './init/tfinit';
 
 // net/: activations, the MLP, the network engine's views
-export { ACTIVATION_NAMES, LEAKY_RELU_ALPHA, activationFn } from './net/activations';
+export { ACTIVATION_NAMES, LEAKY_RELU_ALPHA, SELU_ALPHA, SELU_LAMBDA, activationFn } from './net/activations';
 export type { Activation } from './net/activations';
 export { initMLP } from './net/mlp';
 export type { MLPParams } from './net/mlp';
@@ -29,7 +29,19 @@ export type { NetworkOptions } from './net/network';
 export { signalPropagation } from './net/propagation';
 export type { BackwardLayer, ForwardLayer, Propagation, PropagationOptions } from './net/propagation';
 export { GRADIENT_NAMES, layerSamples } from './net/samples';
+export { correlationPropagation } from './net/correlation';
+export type { CorrelationLayer, CorrelationOptions, CorrelationPropagation } from './net/correlation';
+export { jacobianMoments } from './net/jacobian';
+export type { JacobianLayer, JacobianMoments, JacobianOptions } from './net/jacobian';
 export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './net/samples';
+
+// theory/: mean-field predictions (variance and correlation maps, the edge of chaos), SELU's moment map, Jacobian spectra
+export { activationMoments, correlationMap, criticalWeightVariance, meanField, varianceMap } from './theory/meanfield';
+export type { ActivationMoments, MeanField, MeanFieldOptions } from './theory/meanfield';
+export { seluFixedPoint, seluMoments } from './theory/selu';
+export type { SeluFixedPoint, SeluMoments, SeluWeights } from './theory/selu';
+export { WEIGHT_ENSEMBLES, gaussianProductMoments, jacobianSpectrum } from './theory/isometry';
+export type { JacobianSpectrum, JacobianSpectrumOptions, WeightEnsemble } from './theory/isometry';
 
 // train/: the trainers of chapters 1, 2 and 4
 export { accuracy, predictProba, trainClassifier, unitSpread } from './train/classifier';
