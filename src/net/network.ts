@@ -40,6 +40,12 @@ export interface NetworkOptions {
   input?: Float32Array | number[][];
   /** Biases b_l ~ N(0, biasStd^2), one per unit, seeded per layer (default: no biases). */
   biasStd?: number;
+  /**
+   * The gradient sent back from the output, batch x n_L values row-major (instead of the
+   * seeded normal one), as `input` is given: the identity (with batch = n_L) makes each
+   * row's gradient a row of the network's Jacobian (chapter 6).
+   */
+  outputGradient?: Float32Array | number[][];
 }
 
 /** The options every view of the engine takes, declared (see core/checks.ts's checkOptions). */
@@ -55,12 +61,13 @@ export const NETWORK_OPTIONS = {
   seed: withDefault<Seed>(checkSeed, DEFAULT_SEED),
   inputStd: passThrough<number>(),
   biasStd: optional(checkNonNegative),
+  outputGradient: passThrough<Float32Array | number[][]>(),
 };
 
 type CheckedNetworkOptions = {
   depth?: number; width?: number | number[]; init?: InitSpec | InitSpec[]; weights?: number[][][];
   inputWidth?: number; input?: Float32Array | number[][]; batch: number; activation: Activation; seed: Seed;
-  inputStd?: number; biasStd?: number;
+  inputStd?: number; biasStd?: number; outputGradient?: Float32Array | number[][];
 };
 
 /** Everything the engine needs to build and run a network. */
@@ -78,6 +85,8 @@ export interface NetworkPlan {
   inputStd: number;
   /** 0 or undefined: no biases. */
   biasStd?: number;
+  /** The output gradient (batch x n_L), when given; otherwise drawn as a standard normal. */
+  outputGradient?: Float32Array;
 }
 
 /** Turns a view's checked options into the network it runs; throws naming the option at fault. */
@@ -101,7 +110,8 @@ export function planNetwork(o: CheckedNetworkOptions): NetworkPlan {
     kernels = { specs: checkInitSpecs(o.init, layers.length) };
   }
   const input = o.input === undefined ? undefined : inputBatch(o.input, o.batch, widths[0]);
-  return { ...base, widths, ...kernels, input, inputStd };
+  const outputGradient = o.outputGradient === undefined ? undefined : inputBatch(o.outputGradient, o.batch, widths[widths.length - 1], 'outputGradient', 'n_L');
+  return { ...base, widths, ...kernels, input, inputStd, ...(outputGradient ? { outputGradient } : {}) };
 }
 
 /** n_1..n_L from `width` (one number, or a list) and `depth`. */
@@ -146,17 +156,17 @@ function matrices(weights: unknown): { widths: number[]; kernels: Float32Array[]
   return { widths, kernels };
 }
 
-/** A given input batch as batch x n_0 float32 values. */
-function inputBatch(input: unknown, batch: number, width: number): Float32Array {
-  const expected = `batch x n_0 = ${batch} x ${width} values (a Float32Array, or ${batch} rows of ${width} numbers)`;
+/** A given input batch (or output gradient) as batch x n_0 (n_L) float32 values. */
+function inputBatch(input: unknown, batch: number, width: number, name = 'input', n = 'n_0'): Float32Array {
+  const expected = `batch x ${n} = ${batch} x ${width} values (a Float32Array, or ${batch} rows of ${width} numbers)`;
   let values: Float32Array;
   if (input instanceof Float32Array) values = input;
   else if (Array.isArray(input) && input.length === batch && input.every((r) => Array.isArray(r) && r.length === width)) {
     values = Float32Array.from((input as number[][]).flat());
-  } else throw new Error(`input must hold ${expected}; got ${describe(input)}`);
-  if (values.length !== batch * width) throw new Error(`input must hold ${expected}; got ${values.length} values`);
+  } else throw new Error(`${name} must hold ${expected}; got ${describe(input)}`);
+  if (values.length !== batch * width) throw new Error(`${name} must hold ${expected}; got ${values.length} values`);
   values.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new Error(`input must hold finite numbers; value ${i} is ${v}`);
+    if (!Number.isFinite(v)) throw new Error(`${name} must hold finite numbers; value ${i} is ${v}`);
   });
   return values;
 }
