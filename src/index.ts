@@ -71,6 +71,6 @@ export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
 
 // exercises/: the checkers of the "your turn" cells
-export { checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction } from './exercises/checkers';
+export { CRITICAL_QUESTION_BIASES, checkCriticalWeightVariance, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkVariancePrediction } from './exercises/checkers';
 export type { Feedback, VarianceQuestion } from './exercises/checkers';
 export { feedback } from './exercises/feedback';

@@ -196,11 +196,15 @@ test('SELU: the fixed point (0, 1) and Klambauer et al.\'s Jacobian, and the mom
 
 test('Jacobian spectra: the closed forms, and the finite-width recursion against its first steps by hand', () => {
   const base = { weightVariance: 1, biasVariance: 0, depth: 10 };
-  assert.deepEqual(K.jacobianSpectrum({ ...base, activation: 'linear', weights: 'orthogonal' }), { slopeMoments: [1, 1], meanSquare: 1, variance: 0 });
-  assert.deepEqual(K.jacobianSpectrum({ ...base, activation: 'linear', weights: 'gaussian' }), { slopeMoments: [1, 1], meanSquare: 1, variance: 10 });
+  assert.deepEqual(K.jacobianSpectrum({ ...base, activation: 'linear', weights: 'orthogonal' }), { slopeMoments: [1, 1], meanSquare: 1, relativeVariance: 0, variance: 0 });
+  assert.deepEqual(K.jacobianSpectrum({ ...base, activation: 'linear', weights: 'gaussian' }), { slopeMoments: [1, 1], meanSquare: 1, relativeVariance: 10, variance: 10 });
   // ReLU at He's sigma_w^2 = 2: mu_1 = mu_2 = 1/2, so each layer adds 1 (its D) plus 1 for a Gaussian W.
   const relu = { weightVariance: 2, biasVariance: 0, depth: 7, activation: 'relu' };
-  assert.deepEqual(K.jacobianSpectrum({ ...relu, weights: 'orthogonal' }), { slopeMoments: [0.5, 0.5], meanSquare: 1, variance: 7 });
+  assert.deepEqual(K.jacobianSpectrum({ ...relu, weights: 'orthogonal' }), { slopeMoments: [0.5, 0.5], meanSquare: 1, relativeVariance: 7, variance: 7 });
+  // Off the edge the mean moves and the relative spread does not: sigma_w^2 = 1 halves m_1 per layer.
+  const half = K.jacobianSpectrum({ ...relu, weightVariance: 1, weights: 'orthogonal' });
+  assert.equal(half.meanSquare, 0.5 ** 7);
+  assert.equal(half.relativeVariance, 7);
   assert.deepEqual(K.jacobianSpectrum({ ...relu, weights: 'gaussian' }).variance, 14);
   // One Gaussian layer: E tr((W W^T)^2)/N = 2 + 1/N (Wishart); two: (1 + 1/N)(2 + 1/N) + 1 + 2/N^2.
   const n = 50;

@@ -38,7 +38,9 @@ export interface JacobianSpectrum {
   slopeMoments: [number, number];
   /** m_1, the mean of the squared singular values, tr(J J^T) / N. */
   meanSquare: number;
-  /** Their variance, m_2 - m_1^2 with m_2 = tr((J J^T)^2) / N. */
+  /** Their variance relative to the mean squared, s = (m_2 - m_1^2) / m_1^2 (m_2 = tr((J J^T)^2) / N). */
+  relativeVariance: number;
+  /** Their variance, m_2 - m_1^2 = s m_1^2. */
   variance: number;
 }
 
@@ -58,7 +60,8 @@ export function jacobianSpectrum(options: JacobianSpectrumOptions): JacobianSpec
   const [mu1, mu2] = [m.slopeSquare, m.slopeFourth];
   const meanSquare = (o.weightVariance * mu1) ** o.depth;
   const vW = o.weights === 'gaussian' ? 1 : 0;
-  return { slopeMoments: [mu1, mu2], meanSquare, variance: meanSquare ** 2 * o.depth * (mu2 / (mu1 * mu1) - 1 + vW) };
+  const relativeVariance = o.depth * (mu2 / (mu1 * mu1) - 1 + vW);
+  return { slopeMoments: [mu1, mu2], meanSquare, relativeVariance, variance: meanSquare ** 2 * relativeVariance };
 }
 
 /**
