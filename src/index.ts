@@ -22,7 +22,7 @@ export { tfInitializer } from './init/tfinit';
 export type { TfInitializer } from './init/tfinit';
 
 // net/: activations, the MLP, the network engine's views
-export { ACTIVATION_NAMES, LEAKY_RELU_ALPHA, activationFn } from './net/activations';
+export { ACTIVATION_NAMES, LEAKY_RELU_ALPHA, SELU_ALPHA, SELU_LAMBDA, activationFn } from './net/activations';
 export type { Activation } from './net/activations';
 export { initMLP } from './net/mlp';
 export type { MLPParams } from './net/mlp';
@@ -30,6 +30,10 @@ export type { NetworkOptions } from './net/network';
 export { signalPropagation } from './net/propagation';
 export type { BackwardLayer, ForwardLayer, Propagation, PropagationOptions } from './net/propagation';
 export { GRADIENT_NAMES, layerSamples } from './net/samples';
+export { correlationPropagation } from './net/correlation';
+export type { CorrelationLayer, CorrelationOptions, CorrelationPropagation } from './net/correlation';
+export { jacobianMoments } from './net/jacobian';
+export type { JacobianLayer, JacobianMoments, JacobianOptions } from './net/jacobian';
 export type { GradientKind, LayerSample, LayerSamples, LayerSamplesOptions, LayerValues } from './net/samples';
 export { MUP_FORMS, PARAMETRIZATION_NAMES, PARAMETRIZED_OPTIMIZERS, READOUT_NAMES, initParametrized, parametrize } from './net/parametrization';
 export type {
@@ -41,6 +45,14 @@ export { residualStream } from './net/stream';
 export { lsuv } from './net/lsuv';
 export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { ResidualStream, StreamBlock } from './net/stream';
+
+// theory/: mean-field predictions (variance and correlation maps, the edge of chaos), SELU's moment map, Jacobian spectra
+export { activationMoments, correlationMap, criticalWeightVariance, meanField, varianceMap } from './theory/meanfield';
+export type { ActivationMoments, MeanField, MeanFieldOptions } from './theory/meanfield';
+export { seluFixedPoint, seluMoments } from './theory/selu';
+export type { SeluFixedPoint, SeluMoments, SeluWeights } from './theory/selu';
+export { WEIGHT_ENSEMBLES, gaussianProductMoments, jacobianSpectrum } from './theory/isometry';
+export type { JacobianSpectrum, JacobianSpectrumOptions, WeightEnsemble } from './theory/isometry';
 
 // train/: the trainers of chapters 1, 2, 4 and 8
 export { accuracy, predictProba, trainClassifier, unitSpread } from './train/classifier';
@@ -80,6 +92,6 @@ export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
 
 // exercises/: the checkers of the "your turn" cells
-export { checkBranchScale, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
+export { CRITICAL_QUESTION_BIASES, checkBranchScale, checkCriticalWeightVariance, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
 export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
 export { feedback } from './exercises/feedback';

@@ -40,7 +40,13 @@ test('every activation has the value and slope of its definition', () => {
     relu: [(x) => Math.max(0, x), (x) => (x > 0 ? 1 : 0)],
     sigmoid: [(x) => 1 / (1 + Math.exp(-x)), (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2],
     leakyRelu: [(x) => (x > 0 ? x : K.LEAKY_RELU_ALPHA * x), (x) => (x > 0 ? 1 : K.LEAKY_RELU_ALPHA)],
+    // Klambauer et al.'s SELU with their lambda_01 and alpha_01.
+    selu: [(x) => K.SELU_LAMBDA * (x > 0 ? x : K.SELU_ALPHA * (Math.exp(x) - 1)), (x) => K.SELU_LAMBDA * (x > 0 ? 1 : K.SELU_ALPHA * Math.exp(x))],
   };
+  assert.deepEqual(Object.keys(defs).sort(), K.ACTIVATION_NAMES.filter((a) => a !== 'tanh').sort(), 'every activation but tanh (above) is checked');
+  // The paper's rounded constants.
+  assert.equal(K.SELU_LAMBDA.toFixed(4), '1.0507');
+  assert.equal(K.SELU_ALPHA.toFixed(4), '1.6733');
   for (const [name, [value, slope]] of Object.entries(defs)) {
     const f = K.activationFn(name);
     const [y, dy] = tf.tidy(() => {

@@ -147,3 +147,17 @@ test('onRecord: called once per step with the history so far, epoch records incl
   assert.equal(calls.length, d.loss.length);
   assert.throws(() => K.trainDeepClassifier({ ...base, onRecord: 1 }), /onRecord must be a function \(history\) => void, got 1/);
 });
+
+test('biasStd: the biases start as the engine draws them, and the first loss is the float64 one with them', () => {
+  const params = K.initMLP(tiny.sizes, tiny.init, tiny.seed, 0.4);
+  params.biases.forEach((b, l) => assert.deepEqual(b, K.sampleInit(0.4, [1, tiny.sizes[l + 1]], `${tiny.seed}/bias/${l}`), `layer ${l + 1}`));
+  assert.deepEqual(K.initMLP(tiny.sizes, tiny.init, tiny.seed).biases.map((b) => Array.from(b)), [[0, 0, 0], [0, 0]]);
+  // One epoch of one step: loss[0] is computed before the update, from initMLP's parameters.
+  const h = K.trainDeepClassifier({ ...tiny, biasStd: 0.4, epochs: 1 });
+  const expected = referenceLoss(tiny.sizes, params.weights, params.biases, tiny.train.x, tiny.train.y);
+  // float32 forward pass of a 2-3-2 network: ~1e-7 relative.
+  assert.ok(Math.abs(h.loss[0] - expected) < 1e-5, `loss ${h.loss[0]} vs ${expected}`);
+  assert.ok(Math.abs(K.trainDeepClassifier({ ...tiny, epochs: 1 }).loss[0] - expected) > 1e-3, 'without biases the first loss differs');
+  assert.throws(() => K.trainDeepClassifier({ ...tiny, biasStd: -1, epochs: 1 }), /biasStd must be >= 0, got -1/);
+  assert.throws(() => K.initMLP(tiny.sizes, tiny.init, tiny.seed, NaN), /biasStd must be a finite number, got NaN/);
+});

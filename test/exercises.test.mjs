@@ -103,3 +103,30 @@ test('branch scale (chapter 7): the right formula passes, the usual slips are na
   expectWrong(K.checkBranchScale(() => { throw new Error('todo'); }), /threw .*todo/);
   expectWrong(K.checkBranchScale(0.2), /should be a function/);
 });
+
+test('critical weight variance (chapter 6): the right function passes, the usual slips are named', () => {
+  const critical = (sb2) => K.criticalWeightVariance({ activation: 'tanh', biasVariance: sb2 });
+  expectRight(K.checkCriticalWeightVariance(critical));
+  // A bisection on meanField's chi1, as the chapter's cell does, is accepted.
+  const bisect = (f, lo, hi) => {
+    for (let i = 0; i < 50; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) > 0) hi = mid;
+      else lo = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  expectRight(K.checkCriticalWeightVariance((sb2) => bisect((sw2) => K.meanField({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 }).chi1 - 1, 0.5, 10)));
+  expectWrong(K.checkCriticalWeightVariance(() => 1), /edge without biases.*left out/);
+  expectWrong(K.checkCriticalWeightVariance((sb2) => Math.sqrt(critical(sb2))), /gains σ_w = √σ_w²/);
+  const unit = K.activationMoments({ activation: 'tanh', variance: 1 });
+  expectWrong(K.checkCriticalWeightVariance(() => 1 / unit.slopeSquare), /χ₁ at q = 1/);
+  expectWrong(K.checkCriticalWeightVariance((sb2) => (1 - sb2) / (unit.variance + unit.mean ** 2)), /keeps q\* = 1.*forward-variance rule/);
+  expectWrong(K.checkCriticalWeightVariance((sb2) => critical(sb2 * sb2)), /σ_b² squared/);
+  expectWrong(K.checkCriticalWeightVariance((sb2) => critical(Math.sqrt(sb2))), /not σ_b/);
+  expectWrong(K.checkCriticalWeightVariance(() => 1.7), /returns 1.700 for every σ_b²/);
+  expectWrong(K.checkCriticalWeightVariance((sb2) => 1.1 * critical(sb2)), /Not yet: .*χ₁ = 1 at 0.02 -> 1.544/);
+  expectWrong(K.checkCriticalWeightVariance(() => NaN), /not a finite number/);
+  expectWrong(K.checkCriticalWeightVariance(() => { throw new Error('todo'); }), /threw .*todo/);
+  expectWrong(K.checkCriticalWeightVariance(1.76), /should be a function/);
+});

@@ -199,7 +199,7 @@ test('layerSamples leaves no tensor behind, also when it throws', async () => {
 
 test('layerSamples: bad options throw an Error naming the option', () => {
   const bad = (patch, re) => assert.throws(() => K.layerSamples({ ...SMALL, ...patch }), re);
-  bad({ activation: 'softmax' }, /activation must be one of linear, relu, tanh, sigmoid, leakyRelu; got "softmax"/);
+  bad({ activation: 'softmax' }, /activation must be one of linear, relu, tanh, sigmoid, leakyRelu, selu; got "softmax"/);
   bad({ gradient: 'input' }, /gradient must be one of preActivation, weights; got "input"/);
   bad({ batch: 0 }, /batch must be a whole number >= 1, got 0/);
   bad({ bins: 2.5 }, /bins must be a whole number >= 1, got 2.5/);

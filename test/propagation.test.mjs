@@ -188,7 +188,7 @@ test('bad options throw an Error that names the option and what is allowed', () 
   bad({ width: [4, 0] }, /width\[1\] must be a whole number >= 1, got 0/);
   bad({ width: [4, 4, 4] }, /width lists 3 layers but depth is 2/);
   bad({ batch: 0 }, /batch must be a whole number >= 1, got 0/);
-  bad({ activation: 'gelu' }, /activation must be one of linear, relu, tanh, sigmoid, leakyRelu; got "gelu"/);
+  bad({ activation: 'gelu' }, /activation must be one of linear, relu, tanh, sigmoid, leakyRelu, selu; got "gelu"/);
   bad({ init: 'glorot' }, /init must be one of zeros, ones, .*orthogonal; got "glorot"/);
   bad({ init: { name: 'he' } }, /init.name must be one of zeros, .*; got "he"/);
   bad({ init: undefined }, /init is required/);

@@ -8,6 +8,7 @@ import { loadDataset } from '../data/circles';
 import { TRUNCATION_STD } from '../init/formulas';
 import { InitSpec, initLabel, sampleInit } from '../init/initspec';
 import { residualStream } from '../net/stream';
+import { activationMoments, criticalWeightVariance } from '../theory/meanfield';
 import { trainClassifier } from '../train/classifier';
 
 export interface Feedback {
@@ -294,4 +295,49 @@ export function checkTransferredRates(answer: TransferAnswer, q: TransferQuestio
   if (sp) return wrong(`Your muP rate is right. Standard parametrization: ${sp}`);
   if (mu) return wrong(`Your standard-parametrization rate is right. muP: ${mu}`);
   return right(`Right: under the standard parametrization ${fmt(eta)} × ${n0}/${n} = ${fmt(eta / m)}, so that one step moves a hidden unit as far at width ${n} as at width ${n0}; under muP the tuned ${fmt(eta)} itself, since its per-layer multipliers (hidden layers' rate ÷ ${m}, output multiplier ${n0}/${n}) already do that.`);
+}
+
+/** The bias variances at which checkCriticalWeightVariance asks for the answer. */
+export const CRITICAL_QUESTION_BIASES = [0.02, 0.1, 0.5];
+
+/**
+ * Exercise (chapter 6): a function σ_b² -> the critical σ_w² of a tanh network,
+ * where χ₁ = σ_w² E[tanh′(√q* z)²] = 1. Asked at CRITICAL_QUESTION_BIASES;
+ * answers within 1e-4 (relative) count. Names the usual slips: the bias left out (1 at
+ * every σ_b²), χ₁ taken at q = 1 instead of q*, the gain σ_w given for
+ * σ_w², a forward-variance rule (q* = 1) instead of χ₁ = 1, σ_b and σ_b²
+ * swapped.
+ */
+export function checkCriticalWeightVariance(fn: (biasVariance: number) => number): Feedback {
+  if (typeof fn !== 'function') return wrong(`Your answer should be a function (biasVariance) => number; got ${typeof fn}.`);
+  const answers: number[] = [];
+  for (const sb2 of CRITICAL_QUESTION_BIASES) {
+    let v: unknown;
+    try {
+      v = fn(sb2);
+    } catch (e) {
+      return wrong(`Your function threw for biasVariance = ${sb2}: ${(e as Error).message}`);
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) return wrong(`For biasVariance = ${sb2} your function returned ${String(v)}, not a finite number.`);
+    answers.push(v);
+  }
+  const critical = (sb2: number) => criticalWeightVariance({ activation: 'tanh', biasVariance: sb2 });
+  const right3 = CRITICAL_QUESTION_BIASES.map(critical);
+  const near = (a: number, b: number, tol = 1e-4) => Math.abs(a - b) <= tol * Math.abs(b);
+  const matches = (f: (sb2: number) => number, tol?: number) => CRITICAL_QUESTION_BIASES.every((sb2, k) => near(answers[k], f(sb2), tol));
+  const show = CRITICAL_QUESTION_BIASES.map((sb2, k) => `${sb2} -> ${Number(right3[k].toPrecision(5))}`).join(', ');
+  if (matches(critical)) return right(`Right: χ₁ = 1 at σ_w² = ${show} (σ_b² -> σ_w²). The bias raises q*, where tanh is flatter, so the weights must be larger to keep χ₁ at 1.`);
+  const unit = activationMoments({ activation: 'tanh', variance: 1 });
+  const suspects: [(sb2: number) => number, string][] = [
+    [() => 1, 'You get 1, the edge without biases: the bias seems to have been left out (biasVariance: 0). With σ_b² > 0 the fixed point q* is positive, tanh’s slope there is below 1, and χ₁ = 1 needs a larger σ_w².'],
+    [(sb2) => Math.sqrt(critical(sb2)), 'Those are the gains σ_w = √σ_w², the standard deviation times √fan_in. The question asks for σ_w² = fan_in Var(w): square them.'],
+    [() => 1 / unit.slopeSquare, `You evaluated χ₁ at q = 1 (σ_w² E[tanh′(z)²] = 1 for z ~ N(0, 1) gives ${(1 / unit.slopeSquare).toPrecision(4)} whatever the bias). χ₁ is taken at the fixed point q*, which moves with σ_w² and σ_b²: compute q* for each candidate σ_w² (K.meanField does).`],
+    [(sb2) => (1 - sb2) / (unit.variance + unit.mean ** 2), 'That keeps q* = 1 (σ_w² E[tanh(z)²] + σ_b² = 1 at unit variance): a forward-variance rule, like the 5/3 gain. The edge of chaos is where χ₁ = σ_w² E[tanh′(√q* z)²] = 1, a condition on the slope, not on the size.'],
+    [(sb2) => critical(sb2 * sb2), 'Those are the critical values for σ_b² squared: biasVariance already is σ_b², the variance; pass it as it is.'],
+    [(sb2) => critical(Math.sqrt(sb2)), 'Those are the critical values for a bias variance of sqrt(biasVariance): the argument is σ_b² already, not σ_b.'],
+  ];
+  const found = suspects.find(([f]) => matches(f, 1e-3));
+  if (found) return wrong(found[1]);
+  if (answers.every((a) => near(a, answers[0], 1e-9))) return wrong(`Your function returns ${answers[0].toPrecision(4)} for every σ_b²: the critical σ_w² depends on the bias (it is ${show}).`);
+  return wrong(`Not yet: for σ_b² = ${CRITICAL_QUESTION_BIASES.join(', ')} you return ${answers.map((a) => a.toPrecision(4)).join(', ')}; χ₁ = 1 at ${show}. Look for the σ_w² where K.meanField's chi1 crosses 1.`);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf } from '../core/checks';
 
-export const ACTIVATION_NAMES = ['linear', 'relu', 'tanh', 'sigmoid', 'leakyRelu'] as const;
+export const ACTIVATION_NAMES = ['linear', 'relu', 'tanh', 'sigmoid', 'leakyRelu', 'selu'] as const;
 export type Activation = (typeof ACTIVATION_NAMES)[number];
 
 /** The slope of leakyRelu for negative inputs (Keras's LeakyReLU default is 0.3; PyTorch's 0.01). */
@@ -43,6 +43,14 @@ export const fastTanh: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: (tf
     tf.tidy(() => tf.mul(dy, tf.mul(4, tf.mul(tf.sigmoid(tf.mul(2, saved[0])), tf.sigmoid(tf.mul(-2, saved[0]))))));
   return { value, gradFunc };
 });
+/**
+ * SELU's constants (Klambauer et al. 2017, "Self-Normalizing Neural Networks"):
+ * selu(x) = lambda x for x > 0, lambda alpha (e^x - 1) for x <= 0, with lambda and alpha
+ * chosen so that z ~ N(0, 1) gives selu(z) mean 0 and variance 1 (the paper's lambda_01
+ * and alpha_01, the values TensorFlow.js's tf.selu uses). Chapter 6.
+ */
+export const SELU_LAMBDA = 1.0507009873554804934193349852946;
+export const SELU_ALPHA = 1.6732632423543772848170429916717;
 
 /** The non-linearity as a function of tensors (the identity for 'linear'): every network of the course uses it. */
 export function activationFn(name: Activation): (x: tf.Tensor) => tf.Tensor {
@@ -57,5 +65,7 @@ export function activationFn(name: Activation): (x: tf.Tensor) => tf.Tensor {
       return (x) => tf.sigmoid(x);
     case 'leakyRelu':
       return (x) => tf.leakyRelu(x, LEAKY_RELU_ALPHA);
+    case 'selu':
+      return (x) => tf.selu(x);
   }
 }

@@ -47,3 +47,38 @@ export function countsVector(values: tf.Tensor, edges: tf.Tensor1D, bins: number
     return tf.concat([inBins, outside]) as tf.Tensor1D;
   });
 }
+
+/**
+ * For a batch whose rows come in pairs (rows 2k and 2k + 1), 1 - c_k for each pair, c_k
+ * the cosine of the angle between the two rows a, b (their correlation over the units, as
+ * mean-field theory defines it, without centring). Computed as
+ *   1 - c = (|a - b|^2 - (|a| - |b|)^2) / (2 |a| |b|),
+ * which stays accurate in float32 when the rows are nearly equal (c close to 1), where
+ * 1 - a.b / (|a| |b|) would lose every digit. NaN for a pair with a row of zeros.
+ */
+export function pairsVector(values: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const [rows, units] = values.shape as [number, number];
+    const pairs = values.reshape([rows / 2, 2, units]);
+    const [a, b] = tf.unstack(pairs, 1);
+    const na = tf.sqrt(tf.sum(tf.square(a), 1));
+    const nb = tf.sqrt(tf.sum(tf.square(b), 1));
+    const apart = tf.sum(tf.square(tf.sub(a, b)), 1);
+    return tf.div(tf.sub(apart, tf.square(tf.sub(na, nb))), tf.mul(2, tf.mul(na, nb))) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The trace moments of a matrix M (rows x cols) through its Gram matrix G = M M^T:
+ * [tr(G) / rows, tr(G^2) / rows], the mean and the mean square of G's eigenvalues (M's
+ * squared singular values). tr(G^2) is the sum of G's squared entries (G is symmetric).
+ */
+export function gramVector(values: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const m = values as tf.Tensor2D;
+    const rows = m.shape[0];
+    // An explicit transpose: wasm multiplies by a transposed operand far more slowly.
+    const g = tf.matMul(m, tf.transpose(m));
+    return tf.div(tf.stack([tf.sum(tf.square(m)), tf.sum(tf.square(g))]), rows) as tf.Tensor1D;
+  });
+}

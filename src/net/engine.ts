@@ -25,8 +25,13 @@
  * - gradient: dLoss/dz_l;  kernelGradient: dLoss/dW_l = x_{l-1}^T dLoss/dz_l;
  * - residual networks only, at each block's last layer: stream: x_k, the stream after the
  *   block; streamTimesInput: x_k * x_0 entrywise, whose mean is E[x_k x_0];
+ * - inputGradient: dLoss/dx_{l-1}, the gradient reaching layer l's input;
  * each as its moments (mean and variance over every entry) and/or a histogram over
  * fixed bins (a given range, or +-(largest |value| over every layer) of that quantity).
+ * Two more statistics of a quantity's batch x units matrix (chapter 6): `pairs`, the
+ * correlation of rows 2k and 2k + 1 (two inputs' signals), and `gram`, the trace moments
+ * of M M^T (with the output gradient set to the identity and every row the same input,
+ * dLoss/dx_{l-1} is the Jacobian of the network's last L - l + 1 layers).
  * All statistics are computed by TensorFlow.js and read back in one read; no tensor
  * outlives the call.
  */
@@ -37,12 +42,12 @@ import { Moments, moments, momentsFrom } from '../core/stats';
 import { sampleInit } from '../init/initspec';
 import { activationFn } from './activations';
 import { blockForward } from './blocks';
-import { MAX_COUNTED_VALUES, countsVector, deviceEdges, momentsVector } from './device-stats';
+import { MAX_COUNTED_VALUES, countsVector, deviceEdges, gramVector, momentsVector, pairsVector } from './device-stats';
 import { SEEDS } from './mlp';
 import { NetworkPlan } from './network';
 import { KernelJob, kernelSource } from './prefetch';
 
-export const QUANTITIES = ['preActivation', 'output', 'gradient', 'kernelGradient', 'stream', 'streamTimesInput'] as const;
+export const QUANTITIES = ['preActivation', 'output', 'gradient', 'kernelGradient', 'inputGradient', 'stream', 'streamTimesInput'] as const;
 export type Quantity = (typeof QUANTITIES)[number];
 
 /** What to record of one quantity. */
@@ -50,6 +55,10 @@ export interface Probe {
   moments?: boolean;
   /** Counts over `bins` equal bins of `range`, or of +-(largest |value| over every layer) without one. */
   histogram?: { bins: number; range?: [number, number] };
+  /** 1 - c for each pair of rows (2k, 2k + 1), c their correlation over the units (an even batch). */
+  pairs?: boolean;
+  /** tr(M M^T) / rows and tr((M M^T)^2) / rows of the quantity's matrix M. */
+  gram?: boolean;
 }
 
 export type Recording = Partial<Record<Quantity, Probe>>;
@@ -58,6 +67,10 @@ export type Recording = Partial<Record<Quantity, Probe>>;
 export interface Recorded {
   moments?: Moments;
   histogram?: Histogram;
+  /** 1 - c_k for pair k (rows 2k and 2k + 1), accurate near c = 1; NaN for a row of zeros. */
+  pairs?: number[];
+  /** The mean and the mean square of the eigenvalues of M M^T (M's squared singular values). */
+  gram?: { meanSquare: number; secondMoment: number };
 }
 
 export type LayerRecord = { layer: number; width: number } & Partial<Record<Quantity, Recorded>>;
@@ -71,22 +84,31 @@ export interface NetworkRun {
   layers: LayerRecord[];
 }
 
-const isBackward = (q: Quantity) => q === 'gradient' || q === 'kernelGradient';
+const isBackward = (q: Quantity) => q === 'gradient' || q === 'kernelGradient' || q === 'inputGradient';
 const isStream = (q: Quantity) => q === 'stream' || q === 'streamTimesInput';
 
 /** How many values quantity q has in layer l (1-based). */
 function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
-  return q === 'kernelGradient' ? plan.widths[l - 1] * plan.widths[l] : plan.batch * plan.widths[l];
+  if (q === 'kernelGradient') return plan.widths[l - 1] * plan.widths[l];
+  return plan.batch * plan.widths[q === 'inputGradient' ? l - 1 : l];
 }
+
+const probes = (p: Probe | undefined) => !!p && (!!p.moments || !!p.histogram || !!p.pairs || !!p.gram);
 
 /** Runs the network of `plan` once and returns what `recording` asks for. */
 export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun {
   const { widths, batch, seed } = plan;
   const depth = widths.length - 1;
-  const recorded = QUANTITIES.filter((q) => recording[q] && (recording[q]!.moments || recording[q]!.histogram));
+  const recorded = QUANTITIES.filter((q) => probes(recording[q]));
   const backward = recorded.some(isBackward);
   const streamed = recorded.filter(isStream);
   if (streamed.length && !plan.structure.residual) throw new Error(`${streamed[0]} is recorded in residual networks only: give residual options`);
+  for (const q of recorded) {
+    if (recording[q]!.pairs && (q === 'kernelGradient' || batch % 2 !== 0)) {
+      throw new Error(`pairs needs a quantity with one row per example (not kernelGradient) and an even batch; got ${q} with batch ${batch}`);
+    }
+  }
+  if (plan.outputGradient && !backward) throw new Error('outputGradient is only used by the backward pass: record a gradient, or leave it out');
   for (const q of recorded) {
     if (!recording[q]!.histogram) continue;
     for (let l = 1; l <= depth; l++) {
@@ -100,7 +122,7 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
   // it ahead while this thread multiplies (prefetch.ts); kernels and transposes come in order.
   const jobs: KernelJob[] = [];
   if (!plan.input) jobs.push({ spec: plan.inputStd, rows: batch, cols: widths[0], seed: SEEDS.input(seed) });
-  if (backward) jobs.push({ spec: 1, rows: batch, cols: widths[depth], seed: SEEDS.outputGradient(seed) });
+  if (backward && !plan.outputGradient) jobs.push({ spec: 1, rows: batch, cols: widths[depth], seed: SEEDS.outputGradient(seed) });
   plan.specs?.forEach((spec, l) => jobs.push({ spec, rows: widths[l], cols: widths[l + 1], seed: SEEDS.kernel(seed, l), transposed: backward }));
   const source = kernelSource(jobs);
   const act = activationFn(plan.activation);
@@ -113,7 +135,8 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
   const tensor = (values: Float32Array, rows: number, cols: number) => own(tf.keep(tf.tensor2d(copies ? values.slice() : values, [rows, cols])));
 
   // The statistics, one small vector per (layer, quantity), unpacked by this layout at the end.
-  const parts: { layer: number; quantity: Quantity; counts: boolean; moments: boolean; values: tf.Tensor }[] = [];
+  const parts: { layer: number; quantity: Quantity; counts: boolean; moments: boolean; pairs: boolean; gram: boolean; values: tf.Tensor }[] = [];
+  const extras = (q: Quantity) => ({ pairs: !!recording[q]!.pairs, gram: !!recording[q]!.gram });
   // Big tensors kept until every layer has run, for histograms whose bins span all layers.
   const kept: Partial<Record<Quantity, { layer: number; tensor: tf.Tensor }[]>> = {};
   const fixedEdges: Partial<Record<Quantity, tf.Tensor1D>> = {};
@@ -127,6 +150,8 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       const pieces: tf.Tensor[] = [];
       if (probe.histogram) pieces.push(countsVector(t, edges!, probe.histogram.bins));
       if (probe.moments) pieces.push(momentsVector(t));
+      if (probe.pairs) pieces.push(pairsVector(t));
+      if (probe.gram) pieces.push(gramVector(t));
       return pieces.length === 1 ? pieces[0] : tf.concat(pieces);
     });
   /** Records quantity q of layer l (0-based) from tensor t; t stays the caller's. */
@@ -137,7 +162,7 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       (kept[q] ??= []).push({ layer: l, tensor: own(tf.keep(t.clone())) });
       return;
     }
-    parts.push({ layer: l, quantity: q, counts: !!probe.histogram, moments: !!probe.moments, values: own(tf.keep(summary(q, t, fixedEdges[q]))) });
+    parts.push({ layer: l, quantity: q, counts: !!probe.histogram, moments: !!probe.moments, ...extras(q), values: own(tf.keep(summary(q, t, fixedEdges[q]))) });
   };
 
   try {
@@ -151,7 +176,7 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       input = moments(values);
       x0 = tensor(values, batch, widths[0]);
     }
-    const g = backward ? tensor(source.next().kernel, batch, widths[depth]) : null;
+    const g = !backward ? null : plan.outputGradient ? tensor(plan.outputGradient, batch, widths[depth]) : tensor(source.next().kernel, batch, widths[depth]);
     const biases = plan.biasStd
       ? widths.slice(1).map((n, l) => tensor(sampleInit(plan.biasStd!, [1, n], SEEDS.bias(seed, l)), 1, n))
       : null;
@@ -211,7 +236,9 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
           const gradFunc = (dz: tf.Tensor, saved: tf.Tensor[]) => {
             record('gradient', l, dz);
             if (recorded.includes('kernelGradient')) tf.tidy(() => record('kernelGradient', l, tf.matMul(tf.transpose(saved[0]), dz)));
-            return tf.matMul(dz, Wt);
+            const dh = tf.matMul(dz, Wt);
+            record('inputGradient', l, dh);
+            return dh;
           };
           return { value: tf.matMul(h, W), gradFunc };
         });
@@ -255,7 +282,7 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       const edges = own(deviceEdges(recording[q]!.histogram!.bins, undefined, tensors.map((k) => k.tensor)));
       allEdges.push({ quantity: q, edges });
       for (const { layer, tensor } of tensors) {
-        parts.push({ layer, quantity: q, counts: true, moments: !!recording[q]!.moments, values: own(summary(q, tensor, edges)) });
+        parts.push({ layer, quantity: q, counts: true, moments: !!recording[q]!.moments, ...extras(q), values: own(summary(q, tensor, edges)) });
         tensor.dispose();
       }
     }
@@ -282,6 +309,14 @@ export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun 
       }
       if (p.moments) {
         out.moments = momentsFrom(v[at], v[at + 1]);
+        at += 2;
+      }
+      if (p.pairs) {
+        out.pairs = v.slice(at, at + batch / 2);
+        at += batch / 2;
+      }
+      if (p.gram) {
+        out.gram = { meanSquare: v[at], secondMoment: v[at + 1] };
         at += 2;
       }
       layers[p.layer][p.quantity] = out;

@@ -6,7 +6,7 @@
  * (engine.ts) draws the same kernels with the same seeds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkPositiveInt, describe } from '../core/checks';
+import { checkNonNegative, checkPositiveInt, describe } from '../core/checks';
 import { DEFAULT_SEED, Seed, checkSeed } from '../core/random';
 import { InitSpec, checkInitSpecs, sampleInit } from '../init/initspec';
 import { Structure, blockForward, blockLayout, normalize } from './blocks';
@@ -45,15 +45,18 @@ export function checkSizes(sizes: unknown, output = 'output'): number[] {
 }
 
 /**
- * Draws a network's kernels from `init` (one InitSpec for every layer, or one per layer)
- * with biases at zero; layer l's kernel is sampleInit(init, [sizes[l], sizes[l+1]], SEEDS.kernel(seed, l)).
+ * Draws a network's kernels from `init` (one InitSpec for every layer, or one per layer);
+ * layer l's kernel is sampleInit(init, [sizes[l], sizes[l+1]], SEEDS.kernel(seed, l)). The
+ * biases are zero, or with `biasStd` > 0 normal with that std, drawn as the engine draws
+ * them (sampleInit(biasStd, [1, sizes[l+1]], SEEDS.bias(seed, l)); chapter 6).
  */
-export function initMLP(sizes: number[], init: InitSpec | InitSpec[], seed: Seed = DEFAULT_SEED): MLPParams {
+export function initMLP(sizes: number[], init: InitSpec | InitSpec[], seed: Seed = DEFAULT_SEED, biasStd = 0): MLPParams {
   checkSizes(sizes);
   checkSeed('seed', seed);
+  checkNonNegative('biasStd', biasStd);
   const specs = checkInitSpecs(init, sizes.length - 1);
   const weights = specs.map((spec, l) => sampleInit(spec, [sizes[l], sizes[l + 1]], SEEDS.kernel(seed, l)));
-  const biases = specs.map((_, l) => new Float32Array(sizes[l + 1]));
+  const biases = specs.map((_, l) => (biasStd > 0 ? sampleInit(biasStd, [1, sizes[l + 1]], SEEDS.bias(seed, l)) : new Float32Array(sizes[l + 1])));
   return { sizes: [...sizes], weights, biases };
 }
 

@@ -52,6 +52,12 @@ export interface NetworkOptions {
    * layers, so there are depth / branchDepth blocks, and every block ends at the input's width.
    */
   residual?: ResidualOptions;
+  /**
+   * The gradient sent back from the output, batch x n_L values row-major (instead of the
+   * seeded normal one), as `input` is given: the identity (with batch = n_L) makes each
+   * row's gradient a row of the network's Jacobian (chapter 6).
+   */
+  outputGradient?: Float32Array | number[][];
 }
 
 /** The options every view of the engine takes, declared (see core/checks.ts's checkOptions). */
@@ -68,12 +74,13 @@ export const NETWORK_OPTIONS = {
   inputStd: passThrough<number>(),
   biasStd: optional(checkNonNegative),
   ...STRUCTURE_OPTIONS,
+  outputGradient: passThrough<Float32Array | number[][]>(),
 };
 
 type CheckedNetworkOptions = {
   depth?: number; width?: number | number[]; init?: InitSpec | InitSpec[]; weights?: number[][][];
   inputWidth?: number; input?: Float32Array | number[][]; batch: number; activation: Activation; seed: Seed;
-  inputStd?: number; biasStd?: number; norm?: NormName; residual?: Residual;
+  inputStd?: number; biasStd?: number; norm?: NormName; residual?: Residual; outputGradient?: Float32Array | number[][];
 };
 
 /** Everything the engine needs to build and run a network. */
@@ -95,6 +102,8 @@ export interface NetworkPlan {
   structure: Structure;
   /** The layers (0-based) of each block: [[0], [1], ...] in a plain network. */
   blocks: number[][];
+  /** The output gradient (batch x n_L), when given; otherwise drawn as a standard normal. */
+  outputGradient?: Float32Array;
 }
 
 /** Turns a view's checked options into the network it runs; throws naming the option at fault. */
@@ -122,7 +131,8 @@ export function planNetwork(o: CheckedNetworkOptions): NetworkPlan {
   const blocks = blockLayout(widths, 0, widths.length - 1, structure.residual, o.weights === undefined ? 'width' : 'weights');
   if (kernels.specs) kernels.specs = withOutputInit(kernels.specs, blocks, structure.residual);
   const input = o.input === undefined ? undefined : inputBatch(o.input, o.batch, widths[0]);
-  return { ...base, widths, ...kernels, input, inputStd, blocks };
+    const outputGradient = o.outputGradient === undefined ? undefined : inputBatch(o.outputGradient, o.batch, widths[widths.length - 1], 'outputGradient', 'n_L');
+  return { ...base, widths, ...kernels, input, inputStd, blocks, ...(outputGradient ? { outputGradient } : {}) };
 }
 
 /** n_1..n_L from `width` (one number, or a list) and `depth`. */
@@ -167,17 +177,17 @@ function matrices(weights: unknown): { widths: number[]; kernels: Float32Array[]
   return { widths, kernels };
 }
 
-/** A given input batch as batch x n_0 float32 values. */
-function inputBatch(input: unknown, batch: number, width: number): Float32Array {
-  const expected = `batch x n_0 = ${batch} x ${width} values (a Float32Array, or ${batch} rows of ${width} numbers)`;
+/** A given input batch (or output gradient) as batch x n_0 (n_L) float32 values. */
+function inputBatch(input: unknown, batch: number, width: number, name = 'input', n = 'n_0'): Float32Array {
+  const expected = `batch x ${n} = ${batch} x ${width} values (a Float32Array, or ${batch} rows of ${width} numbers)`;
   let values: Float32Array;
   if (input instanceof Float32Array) values = input;
   else if (Array.isArray(input) && input.length === batch && input.every((r) => Array.isArray(r) && r.length === width)) {
     values = Float32Array.from((input as number[][]).flat());
-  } else throw new Error(`input must hold ${expected}; got ${describe(input)}`);
-  if (values.length !== batch * width) throw new Error(`input must hold ${expected}; got ${values.length} values`);
+  } else throw new Error(`${name} must hold ${expected}; got ${describe(input)}`);
+  if (values.length !== batch * width) throw new Error(`${name} must hold ${expected}; got ${values.length} values`);
   values.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new Error(`input must hold finite numbers; value ${i} is ${v}`);
+    if (!Number.isFinite(v)) throw new Error(`${name} must hold finite numbers; value ${i} is ${v}`);
   });
   return values;
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkFinite, checkFunction, checkOptions, checkPositive, checkPositiveInt, describe, oneOf, optional, passThrough, required, withDefault,
+  checkFinite, checkFunction, checkNonNegative, checkOptions, checkPositive, checkPositiveInt, describe, oneOf, optional, passThrough, required, withDefault,
 } from '../core/checks';
 import { DEFAULT_SEED, Seed, checkSeed, makeRng, permutation } from '../core/random';
 import { Examples, checkExamples, featureTensor } from '../data/examples';
@@ -21,8 +21,10 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 export interface DeepTrainOptions {
   /** Layer widths, input first, number of classes last: [784, 64, 64, 10] has two hidden layers. */
   sizes: number[];
-  /** How each kernel is drawn (one InitSpec, or one per layer); biases start at 0. */
+  /** How each kernel is drawn (one InitSpec, or one per layer). */
   init: InitSpec | InitSpec[];
+  /** The biases' initial std: 0 by default; > 0 draws them as initMLP does (chapter 6). */
+  biasStd?: number;
   train: Examples;
   /** Evaluated (loss and accuracy) before training and after every epoch. */
   test?: Examples;
@@ -90,6 +92,7 @@ export interface DeepTrainHistory {
 const DEEP_OPTIONS = {
   sizes: required((_name, v) => checkSizes(v, 'classes')),
   init: passThrough<InitSpec | InitSpec[]>(),
+  biasStd: withDefault(checkNonNegative, 0),
   train: passThrough<Examples>(),
   test: passThrough<Examples>(),
   activation: withDefault(oneOf(ACTIVATION_NAMES), 'relu' as Activation),
@@ -111,7 +114,7 @@ const DEEP_OPTIONS = {
  *   loss = mean over the batch of -ln p_y   (softmax cross-entropy),
  *
  * by minibatch SGD (`optimizer: 'sgd'`) or SGD with momentum in TensorFlow.js, from
- * initMLP(sizes, init, seed). Deterministic for a seed: the epoch order comes from a
+ * initMLP(sizes, init, seed, biasStd). Deterministic for a seed: the epoch order comes from a
  * generator seeded `${seed}/shuffle`. Stops at the first step whose loss is not finite
  * (a diverged run) and says so in divergedAt. Leaves no tensors behind.
  */
@@ -136,7 +139,7 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
   const structure = checkStructure(o);
   const blocks = mlpBlocks(sizes, structure);
   const specs = withOutputInit(checkInitSpecs(o.init, sizes.length - 1), blocks, structure.residual);
-  const params = initMLP(sizes, specs, seed);
+  const params = initMLP(sizes, specs, seed, o.biasStd);
   const act = activationFn(o.activation);
   const history: DeepTrainHistory = {
     loss: [], stepsPerEpoch, epochLoss: [], testLoss: [], testAccuracy: [], gradientStep: [], gradientRms: [], gradientSpread: [], divergedAt: null, params,
