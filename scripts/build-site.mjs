@@ -135,7 +135,8 @@ function indexPage(chapters) {
 <p class="lead">How the starting values of a network's weights decide whether it learns at all, and how to choose them.
 Every chapter is a TypeScript notebook that runs real experiments with TensorFlow.js and derives each rule from them:
 why zeros fail, how signals explode or vanish in deep networks, where Xavier/Glorot and He initialization come from,
-and how to use (and check) the initializers of TensorFlow.js. It is written for programmers who know what a layer and
+how to use (and check) the initializers of TensorFlow.js, what mean-field theory predicts before training, how
+normalization layers and residual connections change the rules, and how the scale must follow the width (muP). It is written for programmers who know what a layer and
 a gradient are and want to understand, not memorise, the rules.</p>
 <ol class="toc">
 ${items}
