@@ -71,6 +71,8 @@ export type {
   CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
   ParametrizedTrainOptions, SweepRow,
 } from './train/parametrized';
+export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
+export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';
