@@ -35,19 +35,20 @@ export function spread(values: number[]): Spread {
 export interface CoordinateSlopes {
   layer: number;
   role: CoordinateCheck['layers'][number]['role'];
-  /** The log-log slope of mean |Δz| against the width, seed by seed, with their mean and spread. */
-  slopes: Spread;
+  /** The log-log slope of mean |Δz| against the width, seed by seed, with their mean and spread; null for a layer that did not move. */
+  slopes: Spread | null;
   /** meanDelta[w]: mean |Δz| at widths[w], averaged over the seeds. */
   meanDelta: number[];
-  /** The slope of that seed-averaged curve (what the mup package plots, nseeds > 1). */
-  curveSlope: number;
+  /** The slope of that seed-averaged curve (what the mup package plots, nseeds > 1); null for a layer that did not move. */
+  curveSlope: number | null;
 }
 
 /**
  * The coordinate check's slopes after `step` steps (1 = the first), over several seeds: one
- * entry per layer. Throws unless the checks share widths, steps, parametrization and
- * optimizer and come from different seeds, and when a layer has not moved at that step (a
- * zero readout moves only itself at step 1).
+ * entry per layer. A layer that did not move at all (kept frozen by trainLayers, or behind a
+ * zero readout at step 1) has null slopes. Throws unless the checks share widths, steps,
+ * parametrization and optimizer and come from different seeds, and when a layer moved at some
+ * widths or seeds but not at others (no slope can be taken of a change of 0).
  */
 export function coordinateSlopes(checks: CoordinateCheck[], step: number): CoordinateSlopes[] {
   if (!Array.isArray(checks) || checks.length === 0) throw new Error('checks must list at least one coordinate check (from coordinateCheck)');
@@ -63,10 +64,11 @@ export function coordinateSlopes(checks: CoordinateCheck[], step: number): Coord
   if (!Number.isInteger(step) || step < 1 || step > first.steps) throw new Error(`step must be a whole number from 1 to ${first.steps} (the checks' steps), got ${step}`);
   return first.layers.map((layer, l) => {
     const deltas = checks.map((c) => c.layers[l].delta[step - 1]);
-    deltas.forEach((d, i) => {
-      if (!d.every((v) => v > 0 && Number.isFinite(v))) throw new Error(`layer ${l + 1} did not move at step ${step} for seed ${seeds[i]} (a zero readout moves only itself at step 1); pick a later step`);
-    });
     const meanDelta = first.widths.map((_, w) => deltas.reduce((a, d) => a + d[w], 0) / deltas.length);
+    if (deltas.every((d) => d.every((v) => v === 0))) return { layer: layer.layer, role: layer.role, slopes: null, meanDelta, curveSlope: null };
+    deltas.forEach((d, i) => {
+      if (!d.every((v) => v > 0 && Number.isFinite(v))) throw new Error(`layer ${l + 1} did not move at every width at step ${step} for seed ${seeds[i]} (changes ${d.join(', ')}): no slope of a change of 0`);
+    });
     return {
       layer: layer.layer, role: layer.role, slopes: spread(deltas.map((d) => logLogSlope(first.widths, d))), meanDelta, curveSlope: logLogSlope(first.widths, meanDelta),
     };
