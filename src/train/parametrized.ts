@@ -136,12 +136,23 @@ class Run {
     return mlpForward(this.net, x, relu, { outputMultiplier: this.p.outputMultiplier, fastGradient: true });
   }
 
-  /** z_1 .. z_{L-1} (each layer's product, before the ReLU) and the output, for inputs x. */
+  /**
+   * z_1 .. z_{L-1} (each layer's product, before the ReLU) and the output, for inputs x, in
+   * one pass: the same products as forward (whose values are tf.matMul's), kept layer by layer.
+   */
   layerOutputs(x: tf.Tensor): tf.Tensor[] {
-    const L = this.net.weights.length;
-    // The first l layers of an MLP are an MLP whose last product is z_l.
-    const below = (l: number) => mlpForward({ weights: this.net.weights.slice(0, l), biases: null }, x, relu);
-    return [...Array.from({ length: L - 1 }, (_, l) => below(l + 1)), this.forward(x)];
+    const { weights } = this.net;
+    const alpha = this.p.outputMultiplier;
+    const out: tf.Tensor[] = [];
+    let h = x;
+    weights.forEach((w, l) => {
+      const z = tf.matMul(h, w);
+      if (l < weights.length - 1) {
+        out.push(z);
+        h = relu(z);
+      } else out.push(alpha !== 1 ? tf.mul(z, alpha) : z);
+    });
+    return out;
   }
 
   /** Mean squared error over all examples and outputs. */
