@@ -62,8 +62,8 @@ export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOption
 export { OPTIMIZER_NAMES, trainDeepClassifier } from './train/deep';
 export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/deep';
 // chapter 8: the teacher task, per-layer Adam and SGD, training through a parametrization
-export { teacherTask } from './train/teacher';
-export type { RegressionExamples, TeacherTask, TeacherTaskOptions } from './train/teacher';
+export { teacherFit, teacherTask } from './train/teacher';
+export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
 export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
 export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
@@ -71,6 +71,8 @@ export type {
   CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
   ParametrizedTrainOptions, SweepRow,
 } from './train/parametrized';
+export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
+export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';

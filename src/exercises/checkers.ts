@@ -277,9 +277,9 @@ export function checkTransferredRates(answer: TransferAnswer, q: TransferQuestio
     [eta / (m * m), `That divides by (${n}/${n0})², the square of the width ratio: one step's change grows as n, not n², so one factor of ${n0}/${n} is enough.`],
   ];
   const mupSlips: [number, string][] = [
-    [eta / m, `Under muP that counts the width twice: the parametrization already divides the hidden layers' Adam rate by n/n₀ = ${m} (and the readout's by the output multiplier). The global rate stays the tuned one.`],
+    [eta / m, `Under muP that counts the width twice: the parametrization already divides the hidden layers' Adam rate by n/n₀ = ${m}, and multiplies the readout's output by n₀/n = 1/${m} in the forward pass (the readout's Adam rate is the global one). The global rate stays the tuned one.`],
     [eta / Math.sqrt(m), 'Under muP the global rate needs no change at all: its per-layer multipliers already keep every layer\'s update the same size at every width.'],
-    [eta * m, `Under muP the global Adam rate stays put; a rate growing with the width (×${m}) is muP's rule for the input layer under SGD, not for Adam.`],
+    [eta * m, `Under muP the global Adam rate stays put; a rate growing with the width (×${m}) is muP's SGD rule for the input layer and the readout, not a rule for Adam.`],
   ];
   const verdict = (x: number, target: number, slips: [number, string][], what: string) => {
     if (near(x, target)) return null;
