@@ -94,6 +94,6 @@ export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
 
 // exercises/: the checkers of the "your turn" cells
-export { CRITICAL_QUESTION_BIASES, checkBranchScale, checkCriticalWeightVariance, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
+export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkBranchScale, checkChi1, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
 export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
 export { feedback } from './exercises/feedback';
