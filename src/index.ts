@@ -4,7 +4,7 @@
 // core/: seeded random numbers, statistics, histograms
 export { DEFAULT_SEED } from './core/random';
 export type { Seed } from './core/random';
-export { gaussianExpectation, logLogSlope, logSlope, moments, normalPdf, simpson } from './core/stats';
+export { gaussianExpectation, logLogSlope, logSlope, moments, normalPdf, simpson, studentTQuantile } from './core/stats';
 export type { Moments } from './core/stats';
 export { binEdges, histogram } from './core/histogram';
 export { singularValues } from './core/linalg';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
-import { authorText } from '../scripts/notebook.mjs';
+import { authorText, unprintedNumbers } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +39,22 @@ for (const file of chapterFiles()) {
         assert.ok(!(o.output_type === 'stream' && o.name === 'stderr'), what);
       }
     });
+  });
+}
+
+// Numbers the prose quotes from elsewhere, not computed by the chapter: a library's version,
+// values a paper or an issue printed, which the chapter sets beside its own.
+const QUOTED = {
+  '03-xavier-derivation.ipynb': ['4.22'], // TensorFlow.js 4.22, whose glorotNormal the chapter measures
+  '06-edge-of-chaos.ipynb': ['1.5976', '0.088834', '0.782648', '0.7877'], // pytorch#24991's tanh gain; Klambauer et al.'s Jacobian and its norm
+  '08-width-and-mup.ipynb': ['0.9', '0.999'], // Adam's default beta_1 and beta_2 (Kingma & Ba)
+};
+
+for (const file of chapterFiles()) {
+  test(`${file}: every number in the prose was printed by a cell above it`, () => {
+    const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
+    const stale = unprintedNumbers(nb, QUOTED[file] ?? []).map(({ cell, number }) => `cell ${cell}: ${number}`);
+    assert.deepEqual(stale, [], 'numbers in the prose that no cell above printed (stale, or typed by hand)');
   });
 }
 

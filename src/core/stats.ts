@@ -118,3 +118,27 @@ export function logLogSlope(x: readonly number[], y: readonly number[]): number 
   if (den === 0) throw new Error(`logLogSlope needs at least two different x values, got ${describe(x)}`);
   return num / den;
 }
+
+/**
+ * The p-quantile of Student's t distribution with `dof` degrees of freedom: how many standard
+ * errors a two-sided interval spans when the standard error is estimated from dof + 1 values
+ * (chapter 8: five seeds). Substituting t = sqrt(dof) tan(theta) turns the density,
+ * proportional to (1 + t^2 / dof)^(-(dof + 1) / 2), into one proportional to
+ * cos(theta)^(dof - 1) on (-pi/2, pi/2), so P(0 < T < t) / P(T > 0) is the integral of
+ * cos^(dof - 1) from 0 to theta over its integral from 0 to pi/2; theta is found by bisection
+ * (Simpson's rule for the integrals). dof = 1 is the Cauchy distribution, tan(pi (p - 1/2)).
+ */
+export function studentTQuantile(p: number, dof: number): number {
+  if (typeof p !== 'number' || !(p > 0 && p < 1)) throw new Error(`p must be a probability strictly between 0 and 1, got ${describe(p)}`);
+  if (!Number.isInteger(dof) || dof < 1) throw new Error(`dof must be a whole number >= 1 (degrees of freedom), got ${describe(dof)}`);
+  if (p === 0.5) return 0;
+  const density = (theta: number) => Math.cos(theta) ** (dof - 1);
+  const share = (2 * Math.abs(p - 0.5)) * simpson(density, 0, Math.PI / 2);
+  let [lo, hi] = [0, Math.PI / 2];
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (simpson(density, 0, mid) < share) lo = mid;
+    else hi = mid;
+  }
+  return Math.sign(p - 0.5) * Math.sqrt(dof) * Math.tan((lo + hi) / 2);
+}
