@@ -106,6 +106,9 @@ console.log(`backend: ${results.backend} (TensorFlow.js ${results.tfjs}, Node ${
   tf.dispose([a, b]);
   t.gflops = (2 * 1024 ** 3) / t.median / 1e9;
   report('tf.matMul 1024 x 1024', t, `${t.gflops.toFixed(1)} GFLOP/s`);
+  // Chapter 3's histograms (Glorot & Bengio's Figures 6 and 7): the engine's histogram view.
+  const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
+  report('layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', await time(() => K.layerSamples(fig)));
 }
 
 // 2. One training epoch of a deep ReLU network (chapter 4's workload): 30 weight layers of

@@ -64,8 +64,8 @@ export type { DeepLinearHistory, DeepLinearOptions, LinearTask, LinearTaskOption
 export { OPTIMIZER_NAMES, trainDeepClassifier } from './train/deep';
 export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/deep';
 // chapter 8: the teacher task, per-layer Adam and SGD, training through a parametrization
-export { teacherTask } from './train/teacher';
-export type { RegressionExamples, TeacherTask, TeacherTaskOptions } from './train/teacher';
+export { teacherFit, teacherTask } from './train/teacher';
+export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
 export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
 export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
@@ -73,6 +73,8 @@ export type {
   CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
   ParametrizedTrainOptions, SweepRow,
 } from './train/parametrized';
+export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
+export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';
@@ -94,6 +96,6 @@ export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
 
 // exercises/: the checkers of the "your turn" cells
-export { CRITICAL_QUESTION_BIASES, checkBranchScale, checkCriticalWeightVariance, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
+export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkBranchScale, checkChi1, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
 export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
 export { feedback } from './exercises/feedback';

@@ -5,31 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K, tf, noLeak } from './lib.mjs';
-import { Z, assertClose } from './stats.mjs';
+import { Z, assertClose, slopeError } from './stats.mjs';
 
 
 const tanh = (sw2, sb2) => ({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 });
 
-// The least-squares slope over points 0..K of a random walk y_i = y_0 + sum_{k<=i} e_k
-// with independent steps of variance v_k and mean m - v_k/2 (a log of a product of
-// random factors with relative variance v_k): the slope's standard error and bias, as in
-// test/propagation.test.mjs. The slope is sum_i c_i y_i with c_i = (i - mean)/S, so the
-// error is sum_k e_k C_k with C_k = sum_{i>=k} c_i.
-function slopeError(stepVariances) {
-  const points = stepVariances.length + 1;
-  const mid = (points - 1) / 2;
-  let s = 0;
-  for (let i = 0; i < points; i++) s += (i - mid) ** 2;
-  let variance = 0;
-  let bias = 0;
-  for (let k = 1; k < points; k++) {
-    let c = 0;
-    for (let i = k; i < points; i++) c += (i - mid) / s;
-    variance += stepVariances[k - 1] * c * c;
-    bias -= (c * stepVariances[k - 1]) / 2;
-  }
-  return { se: Math.sqrt(variance), bias };
-}
+// slopeError (test/stats.mjs): the standard error and bias of a least-squares slope of a
+// random walk whose steps have variances v_k, as the log-variance of a deep network is.
 
 /** The layers [from, to) where start first holds, until stop first holds after it. */
 function window(v, start, stop) {

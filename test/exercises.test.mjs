@@ -104,29 +104,34 @@ test('branch scale (chapter 7): the right formula passes, the usual slips are na
   expectWrong(K.checkBranchScale(0.2), /should be a function/);
 });
 
-test('critical weight variance (chapter 6): the right function passes, the usual slips are named', () => {
-  const critical = (sb2) => K.criticalWeightVariance({ activation: 'tanh', biasVariance: sb2 });
-  expectRight(K.checkCriticalWeightVariance(critical));
-  // A bisection on meanField's chi1, as the chapter's cell does, is accepted.
-  const bisect = (f, lo, hi) => {
-    for (let i = 0; i < 50; i++) {
-      const mid = (lo + hi) / 2;
-      if (f(mid) > 0) hi = mid;
-      else lo = mid;
-    }
-    return (lo + hi) / 2;
+test('χ₁ from q* (chapter 6): the right function passes, the usual slips are named', () => {
+  const layer = (sw2, sb2) => ({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 });
+  const slope = (q) => K.activationMoments({ activation: 'tanh', variance: q }).slopeSquare;
+  // The chapter's solution: iterate the variance map to q*, then sigma_w^2 E[tanh'(z)^2] there.
+  const fixed = (sw2, sb2) => {
+    let q = 1;
+    for (let step = 0; step < 100; step++) q = K.varianceMap(layer(sw2, sb2), q);
+    return q;
   };
-  expectRight(K.checkCriticalWeightVariance((sb2) => bisect((sw2) => K.meanField({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 }).chi1 - 1, 0.5, 10)));
-  expectWrong(K.checkCriticalWeightVariance(() => 1), /edge without biases.*left out/);
-  expectWrong(K.checkCriticalWeightVariance((sb2) => Math.sqrt(critical(sb2))), /gains σ_w = √σ_w²/);
-  const unit = K.activationMoments({ activation: 'tanh', variance: 1 });
-  expectWrong(K.checkCriticalWeightVariance(() => 1 / unit.slopeSquare), /χ₁ at q = 1/);
-  expectWrong(K.checkCriticalWeightVariance((sb2) => (1 - sb2) / (unit.variance + unit.mean ** 2)), /keeps q\* = 1.*forward-variance rule/);
-  expectWrong(K.checkCriticalWeightVariance((sb2) => critical(sb2 * sb2)), /σ_b² squared/);
-  expectWrong(K.checkCriticalWeightVariance((sb2) => critical(Math.sqrt(sb2))), /not σ_b/);
-  expectWrong(K.checkCriticalWeightVariance(() => 1.7), /returns 1.700 for every σ_b²/);
-  expectWrong(K.checkCriticalWeightVariance((sb2) => 1.1 * critical(sb2)), /Not yet: .*χ₁ = 1 at 0.02 -> 1.544/);
-  expectWrong(K.checkCriticalWeightVariance(() => NaN), /not a finite number/);
-  expectWrong(K.checkCriticalWeightVariance(() => { throw new Error('todo'); }), /threw .*todo/);
-  expectWrong(K.checkCriticalWeightVariance(1.76), /should be a function/);
+  const chi1 = (sw2, sb2) => sw2 * slope(fixed(sw2, sb2));
+  const verdict = K.checkChi1(chi1);
+  expectRight(verdict);
+  assert.match(verdict.message, /crosses 1 at σ_w² = 1\.76\d+ for σ_b² = 0\.05, the edge of chaos/);
+  expectRight(K.checkChi1((sw2, sb2) => K.meanField(layer(sw2, sb2)).chi1));
+  const qStar = (sw2, sb2) => K.meanField(layer(sw2, sb2)).qStar;
+  expectWrong(K.checkChi1((sw2) => sw2), /σ_w² itself.*linear one/);
+  expectWrong(K.checkChi1((sw2) => sw2 * slope(1)), /slope at q = 1/);
+  expectWrong(K.checkChi1((sw2, sb2) => sw2 * slope(K.varianceMap(layer(sw2, sb2), 1))), /one step of the variance map/);
+  expectWrong(K.checkChi1((sw2, sb2) => slope(qStar(sw2, sb2))), /E\[tanh′\(z\)²\] alone/);
+  expectWrong(K.checkChi1((sw2) => sw2 * slope(qStar(sw2, 0))), /without biases/);
+  expectWrong(K.checkChi1((sw2, sb2) => sw2 * slope(Math.sqrt(qStar(sw2, sb2)))), /√q\*/);
+  expectWrong(K.checkChi1((sw2, sb2) => sw2 * K.activationMoments({ activation: 'tanh', variance: qStar(sw2, sb2) }).variance), /Var\(tanh\(z\)\)/);
+  expectWrong(K.checkChi1((sw2, sb2) => chi1(sb2, sw2)), /swapped/);
+  expectWrong(K.checkChi1((sw2, sb2) => 1.1 * chi1(sw2, sb2)), /Not yet: .*you return 0\.83493, .*χ₁ is 0\.75903, 1\.2089, 0\.80889/);
+  // Right at the points asked, wrong elsewhere: the edge it implies gives it away.
+  const asked = (sw2, sb2) => K.CHI1_QUESTIONS.some(([a, b]) => a === sw2 && b === sb2);
+  expectWrong(K.checkChi1((sw2, sb2) => (asked(sw2, sb2) ? chi1(sw2, sb2) : sw2)), /right at .* but it crosses 1 at σ_w² = 1\.0000/);
+  expectWrong(K.checkChi1(() => NaN), /not a finite number/);
+  expectWrong(K.checkChi1(() => { throw new Error('todo'); }), /threw .*todo/);
+  expectWrong(K.checkChi1(1.76), /should be a function/);
 });

@@ -135,20 +135,67 @@ test('relu and linear: closed forms, and the edge cases without a finite positiv
   assertRel(K.correlationMap({ activation: 'relu', weightVariance: 1.5, biasVariance: 0.1 }, m.qStar, c), (kernel + 0.1) / m.qStar, 1e-10, 'relu C(c)');
   // No bias, sigma_w^2 < 2: the variance dies out (q* = 0); the values are the sigma_b^2 -> 0 limits.
   m = K.meanField({ activation: 'relu', weightVariance: 1, biasVariance: 0 });
-  assert.deepEqual(m, { qStar: 0, cStar: 1, chi1: 0.5, chiC: 0.5, depthScale: -1 / Math.log(0.5) });
+  // V(q) = q / 2 exactly, so chi_q = 1/2 too.
+  const half = -1 / Math.log(0.5);
+  assert.deepEqual(m, { qStar: 0, cStar: 1, chi1: 0.5, chiC: 0.5, depthScale: half, chiQ: 0.5, varianceDepthScale: half });
   // sigma_w^2 > 2 (or = 2 with a bias): q grows without bound; correlations converge more slowly than exponentially.
   for (const [sw2, sb2] of [[3, 0], [3, 0.1], [2, 0.1]]) {
     m = K.meanField({ activation: 'relu', weightVariance: sw2, biasVariance: sb2 });
-    assert.deepEqual(m, { qStar: Infinity, cStar: 1, chi1: sw2 / 2, chiC: 1, depthScale: Infinity }, `relu ${sw2}, ${sb2}`);
+    assert.deepEqual(m, { qStar: Infinity, cStar: 1, chi1: sw2 / 2, chiC: 1, depthScale: Infinity, chiQ: sw2 / 2, varianceDepthScale: Infinity }, `relu ${sw2}, ${sb2}`);
   }
   // He's init without biases: every q is a fixed point; q* is where the map starts.
-  assert.deepEqual(K.meanField({ activation: 'relu', weightVariance: 2, biasVariance: 0 }), { qStar: 1, cStar: 1, chi1: 1, chiC: 1, depthScale: Infinity });
+  assert.deepEqual(K.meanField({ activation: 'relu', weightVariance: 2, biasVariance: 0 }),
+    { qStar: 1, cStar: 1, chi1: 1, chiC: 1, depthScale: Infinity, chiQ: 1, varianceDepthScale: Infinity });
   assert.equal(K.meanField({ activation: 'relu', weightVariance: 2, biasVariance: 0, startVariance: 3 }).qStar, 3);
-  assert.deepEqual(K.meanField({ activation: 'linear', weightVariance: 0.5, biasVariance: 0.2 }), { qStar: 0.4, cStar: 1, chi1: 0.5, chiC: 0.5, depthScale: -1 / Math.log(0.5) });
-  // tanh without biases: q* = 0 up to sigma_w^2 = 1 (chi_1 = sigma_w^2), positive above.
-  assert.deepEqual(K.meanField({ activation: 'tanh', weightVariance: 0.8, biasVariance: 0 }), { qStar: 0, cStar: 1, chi1: 0.8, chiC: 0.8, depthScale: -1 / Math.log(0.8) });
+  assert.deepEqual(K.meanField({ activation: 'linear', weightVariance: 0.5, biasVariance: 0.2 }),
+    { qStar: 0.4, cStar: 1, chi1: 0.5, chiC: 0.5, depthScale: half, chiQ: 0.5, varianceDepthScale: half });
+  // tanh without biases: q* = 0 up to sigma_w^2 = 1 (chi_1 = sigma_w^2 = V'(0)), positive above.
+  const xi08 = -1 / Math.log(0.8);
+  assert.deepEqual(K.meanField({ activation: 'tanh', weightVariance: 0.8, biasVariance: 0 }),
+    { qStar: 0, cStar: 1, chi1: 0.8, chiC: 0.8, depthScale: xi08, chiQ: 0.8, varianceDepthScale: xi08 });
+  // At sigma_w^2 = 1 q_l still falls to 0, but as a power of l (chapter 3): chi_q = 1, no depth scale.
+  m = K.meanField({ activation: 'tanh', weightVariance: 1, biasVariance: 0 });
+  assert.deepEqual([m.qStar, m.chiQ, m.varianceDepthScale], [0, 1, Infinity]);
   m = K.meanField({ activation: 'tanh', weightVariance: 2, biasVariance: 0 });
   assert.ok(m.qStar > 0 && m.cStar === 0 && m.chi1 > 1 && m.chiC < 1, 'odd phi without bias: c* = 0 in the chaotic phase');
+});
+
+test('chi_q = V\'(q*) and xi_q: the variance map\'s slope at its fixed point, against differences of the map and closed forms', () => {
+  // Central differences of V at q*, step h = 1e-4 q*: truncation h^2 V''' / 6, about 1e-9 of
+  // V' for these smooth maps (q*^2 V''' / V' is of order 1), rounding 1e-16 V / h ~ 1e-12
+  // relative; 1e-7 leaves room. They share only the 1-d quadrature with chi_q's formula,
+  // whose Stein's-lemma integrand E[phi phi' x] / q is a different function from phi^2.
+  const cases = [['tanh', 0.5, 0.05], ['tanh', 1, 0.05], ['tanh', 3, 0.05], ['tanh', 4, 0.3], ['sigmoid', 4, 0.1],
+    ['selu', 1, 0], ['selu', K.TRUNCATION_STD ** 2, 0], ['selu', 1.5, 0.2]];
+  for (const [activation, sw2, sb2] of cases) {
+    const o = { activation, weightVariance: sw2, biasVariance: sb2 };
+    const m = K.meanField(o);
+    const h = 1e-4 * m.qStar;
+    const slope = (K.varianceMap(o, m.qStar + h) - K.varianceMap(o, m.qStar - h)) / (2 * h);
+    assertRel(m.chiQ, slope, 1e-7, `chi_q, ${activation} ${sw2} ${sb2}`);
+    assert.ok(m.chiQ > 0 && m.chiQ < 1, 'q* attracts');
+    assertRel(m.varianceDepthScale, -1 / Math.log(m.chiQ), 1e-15, 'xi_q = -1/ln chi_q');
+  }
+  // tanh against an independent rule: Simpson's (K.gaussianExpectation, 2000 intervals) for
+  // E[tanh^2] at q* +- 1e-3 q*: its ~1e-10 error over the step 2e-3 q* allows 1e-6.
+  const sb2 = 0.05;
+  const edge = K.criticalWeightVariance({ activation: 'tanh', biasVariance: sb2 });
+  for (const sw2 of [1, edge, 3]) {
+    const m = K.meanField({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 });
+    const h = 1e-3 * m.qStar;
+    const G = (q) => sw2 * K.gaussianExpectation((x) => Math.tanh(x) ** 2, q);
+    assertRel(m.chiQ, (G(m.qStar + h) - G(m.qStar - h)) / (2 * h), 1e-6, `chi_q by Simpson, sigma_w^2 = ${sw2}`);
+  }
+  // At the edge of chaos xi_c is infinite (above 1e6: chi_1 = 1 to ~1e-12) but xi_q is not: the variance settles within a couple
+  // of layers while correlations take arbitrarily long (Schoenholz et al.'s contrast).
+  const atEdge = K.meanField({ activation: 'tanh', weightVariance: edge, biasVariance: sb2 });
+  assert.ok(atEdge.depthScale > 1e6 && atEdge.varianceDepthScale > 1 && atEdge.varianceDepthScale < 2, `xi_q at the edge ${atEdge.varianceDepthScale}`);
+  // SELU with sigma_w^2 = 1: E[selu(z)] = 0 at q* = 1, so Klambauer et al.'s J22 = d nu~/d nu
+  // = dE[selu^2]/dq - 2 mu~ dmu~/dq is exactly V'(1). Their Eq. 6 prints 0.782648 (6 decimals:
+  // within 5e-7, plus the ~1e-9 of our quadrature).
+  const keras = K.meanField({ activation: 'selu', weightVariance: 1, biasVariance: 0 });
+  assert.ok(Math.abs(keras.chiQ - 0.782648) < 6e-7, `selu chi_q ${keras.chiQ} vs J22 0.782648`);
+  assertRel(keras.chiQ, K.seluFixedPoint().jacobian[1][1], 1e-7, 'chi_q = J22 of seluFixedPoint (central differences of the moment map)');
 });
 
 test('SELU: the fixed point (0, 1) and Klambauer et al.\'s Jacobian, and the moment map against their closed form', () => {

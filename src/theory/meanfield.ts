@@ -16,6 +16,13 @@
  *                                                 by which a gradient's variance grows per layer)
  *   chi_c  = C'(c*) = sigma_w^2 E[phi'(u1) phi'(u2)]  at (q*, c*)
  *   xi_c   = -1 / ln(chi_c)                       (|c_l - c*| ~ exp(-l / xi_c))
+ *   chi_q  = V'(q*) = sigma_w^2 E[phi(x) phi'(x) x] / q*,  x ~ N(0, q*)
+ *   xi_q   = -1 / ln(chi_q)                       (|q_l - q*| ~ exp(-l / xi_q))
+ *
+ * (chi_q by Stein's lemma: d/dq E[f(x)] = E[f'(x) x] / (2 q) for x ~ N(0, q), with f = phi^2.)
+ * xi_q is finite wherever q* is an attracting fixed point, at the edge of chaos too: the
+ * variance settles in a few layers while the correlation may take arbitrarily many
+ * (Schoenholz et al.'s contrast between the two depth scales).
  *
  * All expectations by the Gauss-Legendre quadrature of quadrature.ts (float64, better than
  * 1e-9 relative for the course's activations); fixed points by bisection and Newton's
@@ -51,6 +58,10 @@ export interface MeanField {
   chiC: number;
   /** xi_c = -1 / ln chi_c, in layers: Infinity at the edge of chaos. */
   depthScale: number;
+  /** chi_q = V'(q*), the slope of the variance map at its fixed point: the factor by which |q_l - q*| shrinks per layer. */
+  chiQ: number;
+  /** xi_q = -1 / ln chi_q, in layers: how fast the variance settles; Infinity where q* does not attract (chi_q >= 1). */
+  varianceDepthScale: number;
 }
 
 const MEAN_FIELD_OPTIONS = {
@@ -79,6 +90,19 @@ function slopeMoment(a: ScalarActivation, q: number, k = 1): number {
 }
 
 const variance = (p: Params, a: ScalarActivation, q: number) => p.weightVariance * secondMoment(a, q) + p.biasVariance;
+
+/**
+ * V'(q) = sigma_w^2 E[phi(x) phi'(x) x] / q, x ~ N(0, q) (Stein's lemma, above), with its
+ * limits: a homogeneous phi has V(q) = A q + sigma_b^2 exactly, so V' = A; as q -> 0,
+ * phi(x) phi'(x) x / q -> phi'(0)^2 + phi(0) phi''(0) (each side's slope at a kink), and
+ * q* = 0 happens only where phi(0) = 0, so V'(0) = sigma_w^2 E[phi'(0)^2]; as q -> infinity
+ * the slopes far out take over.
+ */
+function varianceSlope(p: Params, a: ScalarActivation, q: number): number {
+  if (a.homogeneous || q === 0) return p.weightVariance * halfAndHalf(a.slopesAtZero);
+  if (q === Infinity) return p.weightVariance * halfAndHalf(a.slopesFarOut);
+  return (p.weightVariance * expect1((x) => a.f(x) * a.df(x) * x, 0, Math.sqrt(q), a.kinked)) / q;
+}
 
 /** Bisection on [lo, hi] for a sign change of G (G(lo) and G(hi) of opposite signs or zero). */
 function bisect(G: (x: number) => number, lo: number, hi: number, gLo: number): number {
@@ -166,7 +190,7 @@ const depthScale = (chiC: number) => (chiC >= 1 ? Infinity : chiC === 0 ? 0 : -1
 /**
  * The mean-field predictions for a deep network with activation phi, weights
  * W_ij ~ N(0, sigma_w^2 / N) and biases b_i ~ N(0, sigma_b^2) (formulas above):
- * { qStar, cStar, chi1, chiC, depthScale }.
+ * { qStar, cStar, chi1, chiC, depthScale, chiQ, varianceDepthScale }.
  *
  * - Ordered phase, chi_1 < 1: c* = 1 (every two inputs end up alike) and chi_c = chi_1.
  * - Chaotic phase, chi_1 > 1: c* < 1 (alike inputs are pulled apart), chi_c from C at c*.
@@ -183,6 +207,9 @@ const depthScale = (chiC: number) => (chiC >= 1 ? Infinity : chiC === 0 ? 0 : -1
  *   depth scale is Infinity. (A ReLU network has no chaotic phase.)
  * - Every q a fixed point (relu at sigma_w^2 = 2, linear at 1, leakyRelu at
  *   2 / (1 + a^2), all without bias): q* = startVariance, chi_1 = 1, the edge of chaos.
+ * - chi_q is V' at q* (at q* = Infinity, the slope far out, >= 1); varianceDepthScale is
+ *   Infinity wherever chi_q >= 1 (q* = 0 approached as a power of l, as tanh at
+ *   sigma_w^2 = 1 without bias, or no finite q* at all).
  *
  * Throws an Error naming the option for a bad activation or variance.
  */
@@ -200,13 +227,15 @@ function gradientFactor(p: Params, a: ScalarActivation): { qStar: number; chi1: 
 function solve(p: Params): MeanField {
   const a = SCALAR_ACTIVATIONS[p.activation];
   const { qStar, chi1 } = gradientFactor(p, a);
-  if (qStar === Infinity) return { qStar, cStar: 1, chi1, chiC: 1, depthScale: Infinity };
+  const chiQ = varianceSlope(p, a, qStar);
+  const settling = { chiQ, varianceDepthScale: depthScale(chiQ) };
+  if (qStar === Infinity) return { qStar, cStar: 1, chi1, chiC: 1, depthScale: Infinity, ...settling };
   if (chi1 <= 1 || qStar === 0) {
     const chiC = Math.min(chi1, 1);
-    return { qStar, cStar: 1, chi1, chiC, depthScale: depthScale(chiC) };
+    return { qStar, cStar: 1, chi1, chiC, depthScale: depthScale(chiC), ...settling };
   }
   const [cStar, chiC] = chaoticCorrelation(p, a, qStar);
-  return { qStar, cStar, chi1, chiC, depthScale: depthScale(chiC) };
+  return { qStar, cStar, chi1, chiC, depthScale: depthScale(chiC), ...settling };
 }
 
 /** The variance map V(q) = sigma_w^2 E[phi(sqrt(q) t)^2] + sigma_b^2, for any q >= 0. */

@@ -136,12 +136,23 @@ class Run {
     return mlpForward(this.net, x, relu, { outputMultiplier: this.p.outputMultiplier, fastGradient: true });
   }
 
-  /** z_1 .. z_{L-1} (each layer's product, before the ReLU) and the output, for inputs x. */
+  /**
+   * z_1 .. z_{L-1} (each layer's product, before the ReLU) and the output, for inputs x, in
+   * one pass: the same products as forward (whose values are tf.matMul's), kept layer by layer.
+   */
   layerOutputs(x: tf.Tensor): tf.Tensor[] {
-    const L = this.net.weights.length;
-    // The first l layers of an MLP are an MLP whose last product is z_l.
-    const below = (l: number) => mlpForward({ weights: this.net.weights.slice(0, l), biases: null }, x, relu);
-    return [...Array.from({ length: L - 1 }, (_, l) => below(l + 1)), this.forward(x)];
+    const { weights } = this.net;
+    const alpha = this.p.outputMultiplier;
+    const out: tf.Tensor[] = [];
+    let h = x;
+    weights.forEach((w, l) => {
+      const z = tf.matMul(h, w);
+      if (l < weights.length - 1) {
+        out.push(z);
+        h = relu(z);
+      } else out.push(alpha !== 1 ? tf.mul(z, alpha) : z);
+    });
+    return out;
   }
 
   /** Mean squared error over all examples and outputs. */
@@ -277,6 +288,7 @@ export interface CoordinateLayer {
 
 export interface CoordinateCheck {
   parametrization: ParametrizationName;
+  seed: Seed;
   optimizer: ParametrizedOptimizer;
   learningRate: number;
   widths: number[];
@@ -357,7 +369,7 @@ export function coordinateCheck(options: CoordinateCheckOptions): CoordinateChec
     const last = delta[l][steps - 1];
     return { layer: l + 1, role: roles[l], size: s, inputSize: inputSize[l], active: active[l], delta: delta[l], slope: last.every((d) => d > 0 && Number.isFinite(d)) ? logLogSlope(widths, last) : null };
   });
-  return { parametrization: o.parametrization, optimizer: o.optimizer, learningRate: o.learningRate as number, widths, steps, layers, losses };
+  return { parametrization: o.parametrization, seed: o.seed, optimizer: o.optimizer, learningRate: o.learningRate as number, widths, steps, layers, losses };
 }
 
 function checkWidths(name: string, v: unknown): number[] {
@@ -402,7 +414,7 @@ export interface SweepRow {
 }
 
 /** The vertex of the parabola through three points (x_i, y_i), or null if they are on a line or it opens downwards. */
-function vertex(x: number[], y: number[]): number | null {
+export function parabolaVertex(x: number[], y: number[]): number | null {
   const [x0, x1, x2] = x;
   const [y0, y1, y2] = y;
   const d1 = (y1 - y0) / (x1 - x0);
@@ -445,7 +457,7 @@ export function learningRateSweep(options: LearningRateSweepOptions): SweepRow[]
     if (b && b.index > 0 && b.index < rates.length - 1) {
       const near = [b.index - 1, b.index, b.index + 1];
       const ys = near.map((i) => testLoss[i]);
-      if (ys.every((v) => v !== null)) optimumLog2 = vertex(near.map((i) => Math.log2(rates[i])), (ys as number[]).map(Math.log));
+      if (ys.every((v) => v !== null)) optimumLog2 = parabolaVertex(near.map((i) => Math.log2(rates[i])), (ys as number[]).map(Math.log));
     }
     return { parametrization: o.parametrization, optimizer: o.optimizer, width, seed: o.seed, learningRates: [...rates], testLoss, best, optimumLog2 };
   });

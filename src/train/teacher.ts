@@ -1,8 +1,13 @@
 /**
  * Chapter 8's task: regression onto a fixed random ReLU network, the "teacher". A student
  * of any width can be trained on it, the data cost nothing to make, and its loss has a
- * floor of 0 (no noise) and a clear scale: targets of variance 1, so predicting their mean
- * scores 1.
+ * clear scale and a floor of 0: the targets are the teacher's outputs divided by one number,
+ * so that their mean square is 1 (predicting 0 scores 1), and they are NOT centred. A ReLU
+ * network without biases is positively homogeneous, f(a x) = a f(x) for a > 0, so it cannot
+ * add a constant: centred targets would leave every bias-free student a floor above 0. Scaled
+ * by one number, the targets are exactly the output of the teacher with its readout divided
+ * by that number, which a bias-free student whose hidden layers are at least as wide as the
+ * teacher's can hold (the teacher's weights, zeros elsewhere): `teacherFit` measures it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions, checkPositiveInt, required, withDefault } from '../core/checks';
@@ -25,9 +30,8 @@ export interface TeacherTask {
   test: RegressionExamples;
   /** The teacher's parameters (no biases). */
   teacher: MLPParams;
-  /** The teacher's raw outputs were (y_raw - mean) / std with these, from the training set, per output. */
-  targetMean: number[];
-  targetStd: number[];
+  /** The targets are y_raw / targetScale, per output: the root mean square of the teacher's raw outputs on the training set. */
+  targetScale: number[];
 }
 
 export interface TeacherTaskOptions {
@@ -57,9 +61,10 @@ const TEACHER_OPTIONS = {
 /**
  * A seeded teacher-student regression task: x ~ N(0, I_d); the teacher is a ReLU MLP
  * [d, w, ..., w, outputs] without biases, kernels N(0, 2 / fan_in) (He's rule) drawn with
- * seed `${seed}/teacher`; y = (teacher(x) - mean) / std per output, the mean and std
- * taken over the training inputs, so the training targets have mean 0 and variance 1.
- * Training and test inputs are drawn with seeds `${seed}/x/train` and `${seed}/x/test`.
+ * seed `${seed}/teacher`; y = teacher(x) / scale per output, the scale the root mean square
+ * of the teacher's outputs over the training inputs, so the training targets have mean
+ * square 1 (not centred: see the header). Training and test inputs are drawn with seeds
+ * `${seed}/x/train` and `${seed}/x/test`.
  */
 export function teacherTask(options: TeacherTaskOptions): TeacherTask {
   const o = checkOptions('teacherTask', options, TEACHER_OPTIONS);
@@ -75,20 +80,44 @@ export function teacherTask(options: TeacherTaskOptions): TeacherTask {
   } finally {
     disposeMLP(net);
   }
-  const targetMean: number[] = [];
-  const targetStd: number[] = [];
+  const targetScale: number[] = [];
   for (let k = 0; k < o.outputs; k++) {
-    let s = 0;
-    for (let i = 0; i < o.train; i++) s += raw[0][i * o.outputs + k];
-    const mean = s / o.train;
     let ss = 0;
-    for (let i = 0; i < o.train; i++) ss += (raw[0][i * o.outputs + k] - mean) ** 2;
-    const std = Math.sqrt(ss / o.train);
-    if (!(std > 0)) throw new Error('teacherTask: the teacher\'s outputs are constant on the training inputs (every ReLU unit off); use another seed or more training examples');
-    targetMean.push(mean);
-    targetStd.push(std);
+    for (let i = 0; i < o.train; i++) ss += raw[0][i * o.outputs + k] ** 2;
+    const scale = Math.sqrt(ss / o.train);
+    if (!(scale > 0)) throw new Error('teacherTask: the teacher\'s outputs are 0 on every training input (every ReLU unit off); use another seed or more training examples');
+    targetScale.push(scale);
   }
-  const standardize = (y: Float32Array) => y.map((v, i) => (v - targetMean[i % o.outputs]) / targetStd[i % o.outputs]);
-  const examples = (x: Float32Array, y: Float32Array, count: number): RegressionExamples => ({ x, y: standardize(y), count, features: o.inputs, outputs: o.outputs });
-  return { train: examples(xTrain, raw[0], o.train), test: examples(xTest, raw[1], o.test), teacher, targetMean, targetStd };
+  const scaled = (y: Float32Array) => y.map((v, i) => v / targetScale[i % o.outputs]);
+  const examples = (x: Float32Array, y: Float32Array, count: number): RegressionExamples => ({ x, y: scaled(y), count, features: o.inputs, outputs: o.outputs });
+  return { train: examples(xTrain, raw[0], o.train), test: examples(xTest, raw[1], o.test), teacher, targetScale };
+}
+
+/** The mean squared error of the scaled teacher on the task's training and test sets. */
+export interface TeacherFit {
+  train: number;
+  test: number;
+}
+
+/**
+ * How well the task's targets can be fitted by a bias-free ReLU network as wide as the
+ * teacher: the mean squared error of the teacher itself with its readout divided by
+ * targetScale, in float32. Float32 rounding of targets of mean square 1 leaves ~1e-14; a
+ * floor above 0 (targets a bias-free network cannot represent) would show here.
+ */
+export function teacherFit(task: TeacherTask): TeacherFit {
+  if (!task || typeof task !== 'object' || !task.teacher || !Array.isArray(task.targetScale)) throw new Error('task must be a TeacherTask (from teacherTask)');
+  const { teacher, targetScale } = task;
+  const L = teacher.weights.length;
+  const out = teacher.sizes[L];
+  const readout = teacher.weights[L - 1].map((w, i) => w / targetScale[i % out]);
+  const net = mlpVariables({ ...teacher, weights: [...teacher.weights.slice(0, -1), readout] }, { biases: false });
+  const relu = activationFn('relu');
+  const mse = (d: RegressionExamples) => tf.tidy(() => tf.mean(tf.squaredDifference(
+    mlpForward(net, tf.tensor2d(d.x, [d.count, d.features]), relu), tf.tensor2d(d.y, [d.count, d.outputs]))).dataSync()[0]);
+  try {
+    return { train: mse(task.train), test: mse(task.test) };
+  } finally {
+    disposeMLP(net);
+  }
 }
