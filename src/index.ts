@@ -46,9 +46,11 @@ export { lsuv } from './net/lsuv';
 export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { ResidualStream, StreamBlock } from './net/stream';
 
-// theory/: mean-field predictions (variance and correlation maps, the edge of chaos), SELU's moment map, Jacobian spectra
+// theory/: mean-field predictions (variance and correlation maps, the edge of chaos), SELU's moment map, Jacobian spectra, batch norm's gradient rate
 export { activationMoments, correlationMap, criticalWeightVariance, meanField, varianceMap } from './theory/meanfield';
 export type { ActivationMoments, MeanField, MeanFieldOptions } from './theory/meanfield';
+export { batchNormGradientRate } from './theory/batchnorm';
+export type { BatchNormRateOptions } from './theory/batchnorm';
 export { seluFixedPoint, seluMoments } from './theory/selu';
 export type { SeluFixedPoint, SeluMoments, SeluWeights } from './theory/selu';
 export { WEIGHT_ENSEMBLES, gaussianProductMoments, jacobianSpectrum } from './theory/isometry';

@@ -91,7 +91,7 @@ test('branch scale (chapter 7): the right formula passes, the usual slips are na
   const measured = Number(right.message.match(/measures Var\(x_24\) = ([\d.]+)/)[1]);
   assert.ok(Math.abs(measured - 2) < 0.3, `measured ${measured}`);
   expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(N)), /ignores the branch variance v/);
-  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(2 * N)), /GPT-2's count/);
+  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(2 * N)), /nanoGPT's count/);
   expectWrong(K.checkBranchScale((N, v) => 1 / (N * v)), /That is alpha², not alpha/);
   expectWrong(K.checkBranchScale((N) => 1 / N), /alpha² = 1\/N²/);
   expectWrong(K.checkBranchScale((N, v) => Math.sqrt(v / N)), /wrong side of the fraction/);

@@ -219,7 +219,7 @@ export function checkBranchScale(fn: (blocks: number, branchVariance: number) =>
   }
   const suspects: [(N: number, v: number) => number, string][] = [
     [(N) => 1 / Math.sqrt(N), 'That ignores the branch variance v: alpha = 1 / sqrt(N) is right only for branches that add variance 1. Each block adds alpha² v.'],
-    [(N) => 1 / Math.sqrt(2 * N), 'That is GPT-2\'s count, 1/sqrt(2 n_layer): a transformer layer has two residual branches (attention and MLP), so n_layer layers add 2 n_layer branches. Here N counts the branches themselves, and v matters too.'],
+    [(N) => 1 / Math.sqrt(2 * N), 'That is nanoGPT\'s count, 1/sqrt(2 n_layer): nanoGPT reads GPT-2\'s N as the number of residual branches, two per transformer layer (attention and MLP), so n_layer layers add 2 n_layer branches. Here N counts the branches themselves, and v matters too.'],
     [(N, v) => 1 / (N * v), 'That is alpha², not alpha: the stream\'s variance grows by alpha² v per block, so alpha is the square root of 1 / (N v).'],
     [(N) => 1 / N, 'That would be alpha² = 1/N² per branch, far smaller than needed: the variance grows by alpha² v per block, and 1 + N alpha² v = 2 asks for alpha² = 1 / (N v).'],
     [(N, v) => Math.sqrt(v / N), 'The branch variance v is on the wrong side of the fraction: the stream gains alpha² v per block, so a larger v needs a smaller alpha, alpha = 1 / sqrt(N v).'],

@@ -19,7 +19,8 @@
  *   one layer:   F(h) = h W + b;          two layers:  F(h) = f(h W_1 + b_1) W_2 + b_2;
  *   no norm:     x_k = x_{k-1} + alpha F_k(x_{k-1});
  *   pre-norm:    x_k = x_{k-1} + alpha F_k(norm(x_{k-1}))      (GPT-2, pre-activation ResNets);
- *   post-norm:   x_k = norm(x_{k-1} + alpha F_k(x_{k-1}))      (the original Transformer and ResNet).
+ *   post-norm:   x_k = norm(x_{k-1} + alpha F_k(x_{k-1}))      (the original Transformer; the original
+ *                ResNet normalizes inside its branches, with a ReLU after the sum).
  *
  * A branch's last layer is linear: its output is what is added to the stream.
  */

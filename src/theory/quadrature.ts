@@ -35,7 +35,7 @@ const H_MAX = 1;
 const H_SCALE = 1.5;
 
 /** Gauss-Legendre nodes and weights on [-1, 1] (Newton's method on the Legendre polynomial). */
-function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
+export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
   const x = new Float64Array(n);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
