@@ -111,7 +111,17 @@ for (const html of ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipyn
     const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    // What sticks out: elements past the right edge that no sideways scroller holds (charts' SVG aside).
+    const culprits = overflow <= 0 ? [] : await page.evaluate(() => {
+      const scrolled = (e) => {
+        for (let a = e; a; a = a.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+        return false;
+      };
+      return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('svg') && !scrolled(e))
+        .slice(0, 3).map((e) => `<${e.tagName.toLowerCase()}> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+    });
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join('; ')}`);
     await page.screenshot({ path: join(shots, `phone-${html.replace(/\.html$/, '.png')}`) });
     await page.close();
   });
