@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { escapeHtml, notebookInfo, page, renderNotebook } from './render.mjs';
+import { escapeHtml, notebookInfo, page, renderMarkdown, renderNotebook } from './render.mjs';
 import { VENV_PYTHON, jupyterEnv, requireVenv } from './python-env.mjs';
 
 const require = createRequire(import.meta.url);
@@ -131,7 +131,9 @@ export async function buildSite(argv = process.argv.slice(2)) {
 
 function indexPage(chapters) {
   const items = chapters
-    .map((c) => `<li><a href="${c.html}">${escapeHtml(c.title)}</a><p>${escapeHtml(c.summary)}</p></li>`)
+    // A summary is the chapter's opening paragraph, so it is markdown (chapter 7's links to
+    // chapters 3 and 4 are links here too).
+    .map((c) => `<li><a href="${c.html}">${escapeHtml(c.title)}</a>${renderMarkdown(c.summary, `${c.file}'s summary`)}</li>`)
     .join('\n');
   const body = `<article class="index">
 <h1>${escapeHtml(COURSE_TITLE)}</h1>

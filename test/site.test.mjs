@@ -2,7 +2,7 @@
 // each page in headless Chromium with the network cut off, as a reader offline would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -129,8 +129,14 @@ for (const html of ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipyn
 
 test('index.html lists every chapter in order, with working links', async () => {
   const { page, problems } = await openPage('index.html');
-  const links = await page.$$eval('ol.toc a', (as) => as.map((a) => a.getAttribute('href')));
+  const links = await page.$$eval('ol.toc > li > a', (as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(links, chapterFiles().map((f) => f.replace(/\.ipynb$/, '.html')));
+  // The summaries are rendered markdown: no link, emphasis or code syntax is left as text.
+  const summaries = await page.$$eval('ol.toc > li > p', (ps) => ps.map((p) => p.innerText));
+  assert.equal(summaries.length, links.length, 'one summary per chapter');
+  for (const s of summaries) assert.doesNotMatch(s, /\]\(|\*\*|`|\$/, `raw markdown in a summary: ${s.slice(0, 80)}`);
+  const inner = await page.$$eval('ol.toc > li > p a', (as) => as.map((a) => a.getAttribute('href')));
+  for (const href of inner) assert.ok(existsSync(join(out, href)), `a summary links to ${href}, which is not on the site`);
   await page.screenshot({ path: join(shots, 'index.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
