@@ -9,9 +9,35 @@ test('figure applies the house style and the options', () => {
   assert.equal(f.layout.yaxis.type, 'log');
   assert.deepEqual(f.layout.yaxis.range, [0, 3], 'log axes take log10 ranges');
   assert.equal(f.layout.xaxis.type, undefined);
-  assert.equal(f.layout.yaxis.dtick, 'D2', 'three decades: 1-2-5 labels');
+  const ticks = Object.fromEntries(f.layout.yaxis.tickvals.map((v, i) => [v, f.layout.yaxis.ticktext[i]]));
+  for (const [v, text] of [[1, '1'], [2, '2'], [5, '5'], [200, '200'], [1000, '1000']]) assert.equal(ticks[v], text, 'three decades: 1-2-5 labels');
+  assert.equal(f.layout.yaxis.tickvals.length, f.layout.yaxis.ticktext.length);
   const wide = K.figure([{ x: [1, 2], y: [1e-9, 1e9] }], { logY: true });
-  assert.equal(wide.layout.yaxis.dtick, undefined, 'eighteen decades: powers of ten only');
+  assert.equal(wide.layout.yaxis.tickvals, undefined, 'eighteen decades: powers of ten only');
+  assert.equal(K.figure([{ x: [1, 2], y: [1, 1e4] }], { logY: true, logTickDecades: 2 }).layout.yaxis.dtick, 2);
+});
+
+test('1-2-5 ticks on a short log axis are written out: 0.05 not a bare 5, and m×10ᵏ far from 1', () => {
+  const label = (y) => {
+    const ax = K.figure([{ x: [1, 2], y }], { logY: true }).layout.yaxis;
+    return (v) => ax.ticktext[ax.tickvals.findIndex((t) => Math.abs(t / v - 1) < 1e-9)];
+  };
+  const loss = label([0.05, 0.25]);
+  assert.deepEqual([0.05, 0.1, 0.2].map(loss), ['0.05', '0.1', '0.2']);
+  const tiny = label([3e-7, 1e-4]);
+  assert.deepEqual([2e-7, 1e-6, 5e-5].map(tiny), ['2×10⁻⁷', '10⁻⁶', '5×10⁻⁵']);
+  const big = label([2e4, 3e6]);
+  assert.deepEqual([5e4, 1e5, 2e6].map(big), ['50000', '10⁵', '2×10⁶']);
+  // Every decade the data touches is labelled at 1, 2 and 5.
+  const ax = K.figure([{ x: [1, 2], y: [0.05, 0.25] }], { logY: true }).layout.yaxis;
+  for (const v of [0.05, 0.1, 0.2, 0.5]) assert.ok(ax.tickvals.some((t) => Math.abs(t / v - 1) < 1e-9), `a tick at ${v}`);
+});
+
+test("a slider's log axis is labelled over every step's data, not only the first step's", () => {
+  const step = (y) => ({ label: String(y[1]), data: [{ x: [1, 2], y }] });
+  const f = K.sliderFigure([step([0.1, 0.5]), step([1e-3, 8])], { logY: true, sliderTitle: 's' });
+  const vals = f.layout.yaxis.tickvals;
+  assert.ok(vals.some((t) => Math.abs(t / 1e-3 - 1) < 1e-9) && vals.some((t) => Math.abs(t / 5 - 1) < 1e-9), 'ticks from 0.001 to 5');
 });
 
 test('xTicks labels a log axis at exactly the given values, in place of the 1-2-5 ticks', () => {
@@ -20,7 +46,7 @@ test('xTicks labels a log axis at exactly the given values, in place of the 1-2-
   assert.equal(f.layout.xaxis.dtick, undefined);
   assert.equal(f.layout.xaxis.type, 'log');
   assert.equal(f.layout.xaxis.title.text, 'width');
-  assert.equal(K.figure([{ x: [64, 1024], y: [1, 2] }], { logX: true }).layout.xaxis.tickvals, undefined);
+  assert.ok(K.figure([{ x: [64, 1024], y: [1, 2] }], { logX: true }).layout.xaxis.tickvals.includes(200), 'without xTicks: 1-2-5 ticks');
 });
 
 test('plotHtml gives a div and a script that draws the figure into it', () => {

@@ -122,6 +122,16 @@ for (const html of ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipyn
         .slice(0, 3).map((e) => `<${e.tagName.toLowerCase()}> ${(e.textContent ?? '').trim().slice(0, 60)}`);
     });
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join('; ')}`);
+    // Plotly never wraps a title; plotHtml does, so every chart's title stays inside its chart.
+    await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((e) => e.querySelector('.main-svg')));
+    const cut = await page.$$eval('.course-plot', (els) => els.flatMap((e) => {
+      const t = e.querySelector('.gtitle');
+      if (!t) return [];
+      const r = t.getBoundingClientRect();
+      const box = e.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ? [`"${t.textContent.slice(0, 60)}" (${Math.round(r.width)} px in ${Math.round(box.width)})`] : [];
+    }));
+    assert.deepEqual(cut, [], 'chart titles cut off at the edge of their chart');
     await page.screenshot({ path: join(shots, `phone-${html.replace(/\.html$/, '.png')}`) });
     await page.close();
   });

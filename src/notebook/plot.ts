@@ -13,7 +13,8 @@ export interface PlotOptions {
   logY?: boolean;
   /**
    * On a logarithmic axis, one labelled tick every this many decades. By default an axis
-   * over at most 4 decades labels 1, 2 and 5 of each, a wider one every power of ten.
+   * over at most 4 decades labels 1, 2 and 5 of each, written out in full (0.05, 0.1, 0.2,
+   * or 2×10⁻⁶ outside 0.001 to 10⁵), a wider one every power of ten.
    */
   logTickDecades?: number;
   xRange?: [number, number];
@@ -43,23 +44,35 @@ const AXIS = { gridcolor: '#e6e6e6', zerolinecolor: '#bdbdbd', linecolor: '#888'
 
 /** A Plotly figure in the course's house style. */
 export function figure(data: Trace[], options: PlotOptions = {}): Figure {
+  return styledFigure(data, options, data);
+}
+
+/** figure(), with the log axes' ticks chosen to cover every trace in `extent` (a slider's steps). */
+function styledFigure(data: Trace[], options: PlotOptions, extent: Trace[]): Figure {
   if (!Array.isArray(data) || data.length === 0) {
     throw new Error('figure(data) needs a non-empty array of Plotly traces');
   }
-  const axis = (title: string | undefined, log: boolean | undefined, range: [number, number] | undefined, key: 'x' | 'y') => ({
-    ...AXIS,
-    title: title ? { text: title } : undefined,
-    type: log ? 'log' : undefined,
-    range: range ? (log ? range.map(Math.log10) : range) : undefined,
-    exponentformat: log ? 'power' : undefined,
-    // Over a few decades, label 1, 2 and 5 of each; over many, Plotly's powers of ten read better.
-    dtick: !log ? undefined : options.logTickDecades ?? (decades(data, key, range) <= 4 ? 'D2' : undefined),
-  });
+  const axis = (title: string | undefined, log: boolean | undefined, range: [number, number] | undefined, key: 'x' | 'y') => {
+    const span = log ? positiveSpan(extent, key, range) : null;
+    // Over a few decades, label 1, 2 and 5 of each, written out: Plotly's own 1-2-5 style ('D2')
+    // prints a bare "2" and "5" beside 10⁻¹, which reads as 2 and 5, not 0.2 and 0.05.
+    // Over many decades, Plotly's powers of ten read better.
+    const oneTwoFive = log && options.logTickDecades === undefined && span !== null && Math.log10(span[1] / span[0]) <= 4;
+    return {
+      ...AXIS,
+      title: title ? { text: title } : undefined,
+      type: log ? 'log' : undefined,
+      range: range ? (log ? range.map(Math.log10) : range) : undefined,
+      exponentformat: log ? 'power' : undefined,
+      dtick: log ? options.logTickDecades : undefined,
+      ...(oneTwoFive ? oneTwoFiveTicks(span![0], span![1]) : {}),
+    };
+  };
   const layout: Record<string, unknown> = {
     title: options.title ? { text: options.title, x: 0, xanchor: 'left', font: { size: 17 } } : undefined,
     xaxis: {
       ...axis(options.xTitle, options.logX, options.xRange, 'x'),
-      ...(options.xTicks ? { tickvals: options.xTicks, dtick: undefined } : {}),
+      ...(options.xTicks ? { tickvals: options.xTicks, ticktext: undefined, dtick: undefined } : {}),
     },
     yaxis: {
       ...axis(options.yTitle, options.logY, options.yRange, 'y'),
@@ -78,9 +91,9 @@ export function figure(data: Trace[], options: PlotOptions = {}): Figure {
   return { data, layout: dropUndefined(layout), config: { responsive: true, displaylogo: false } };
 }
 
-/** How many decades the positive values of the traces' x or y span (or the given range). */
-function decades(data: Trace[], key: 'x' | 'y', range?: [number, number]): number {
-  if (range) return Math.log10(range[1] / range[0]);
+/** The smallest and largest positive values of the traces' x or y (or the given range); null if none. */
+function positiveSpan(data: Trace[], key: 'x' | 'y', range?: [number, number]): [number, number] | null {
+  if (range) return range;
   let lo = Infinity;
   let hi = -Infinity;
   for (const trace of data) {
@@ -93,7 +106,30 @@ function decades(data: Trace[], key: 'x' | 'y', range?: [number, number]): numbe
       }
     }
   }
-  return hi > lo ? Math.log10(hi / lo) : 0;
+  return hi >= lo ? [lo, hi] : null;
+}
+
+const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const superscript = (k: number) => (k < 0 ? '⁻' : '') + String(Math.abs(k)).replace(/\d/g, (d) => SUPERSCRIPTS[Number(d)]);
+
+/** A 1-2-5 tick value as a reader writes it: 0.05, 200, or 2×10⁻⁶ outside 0.001 to 10⁵. */
+function logTickLabel(mantissa: number, exponent: number): string {
+  const value = Number((mantissa * 10 ** exponent).toPrecision(1));
+  if (exponent >= -3 && exponent < 5) return String(value);
+  return mantissa === 1 ? `10${superscript(exponent)}` : `${mantissa}×10${superscript(exponent)}`;
+}
+
+/** Ticks at 1, 2 and 5 of every decade from the one holding lo to the one holding hi (and one past each end). */
+function oneTwoFiveTicks(lo: number, hi: number): { tickvals: number[]; ticktext: string[] } {
+  const tickvals: number[] = [];
+  const ticktext: string[] = [];
+  for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      tickvals.push(Number((m * 10 ** k).toPrecision(1)));
+      ticktext.push(logTickLabel(m, k));
+    }
+  }
+  return { tickvals, ticktext };
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -115,9 +151,14 @@ export function plotHtml(fig: Figure): string {
     `<div id="${id}" class="course-plot" style="width:100%;height:${height}px"></div>`,
     '<script>',
     `(function () { var f = ${json}, tries = 0;`,
+    TITLE_WRAP,
     '  function draw() {',
     `    var el = document.getElementById(${JSON.stringify(id)});`,
-    '    if (window.Plotly && el) { window.Plotly.newPlot(el, f); return; }',
+    '    if (window.Plotly && el) {',
+    '      wrapTitle(el); window.Plotly.newPlot(el, f);',
+    "      window.addEventListener('resize', function () { if (wrapTitle(el)) window.Plotly.relayout(el, { 'title.text': f.layout.title.text, 'margin.t': f.layout.margin.t, height: f.layout.height }); });",
+    '      return;',
+    '    }',
     '    if (++tries < 200) { setTimeout(draw, 50); return; }',
     "    if (el) el.textContent = 'This chart needs plotly.js, which did not load: run the notebook\\'s first cell (and trust the notebook).';",
     '  }',
@@ -125,6 +166,37 @@ export function plotHtml(fig: Figure): string {
     '</script>',
   ].join('\n');
 }
+
+/**
+ * Plotly never wraps a title, so on a phone (or a narrow notebook pane) a long one runs off
+ * the chart. wrapTitle(el) breaks f's title into lines that fit el's width, measured with the
+ * title's own font, and grows the top margin and the height by the added lines; it returns
+ * whether anything changed (the resize handler then relayouts).
+ */
+const TITLE_WRAP = `  var title = f.layout.title && f.layout.title.text, top = (f.layout.margin && f.layout.margin.t) || 60,
+      tall = f.layout.height || 420, canvas;
+  function wrapTitle(el) {
+    var room = el.clientWidth - 16;
+    if (!title || room < 120) return false;
+    var size = (f.layout.title.font && f.layout.title.font.size) || 17;
+    var c = canvas || (canvas = document.createElement('canvas').getContext('2d'));
+    c.font = size + 'px ' + ((f.layout.font && f.layout.font.family) || 'sans-serif');
+    var words = String(title).split(' '), lines = [], line = '';
+    for (var i = 0; i < words.length; i++) {
+      var longer = line ? line + ' ' + words[i] : words[i];
+      if (line && c.measureText(longer.replace(/<[^>]*>/g, '')).width > room) { lines.push(line); line = words[i]; } else line = longer;
+    }
+    lines.push(line);
+    var text = lines.join('<br>');
+    if (text === f.layout.title.text) return false;
+    var extra = (lines.length - 1) * Math.round(size * 1.25);
+    f.layout.title.text = text;
+    f.layout.margin = f.layout.margin || {};
+    f.layout.margin.t = top + extra;
+    f.layout.height = tall + extra;
+    el.style.height = f.layout.height + 'px';
+    return true;
+  }`;
 
 /** Marks the script that carries plotly.js, so the site build can swap it for a shared file. */
 export const PLOTLY_MARKER = 'data-course-asset="plotly"';
@@ -175,7 +247,7 @@ export function sliderFigure(steps: SliderStep[], options: SliderOptions): Figur
       throw new Error(`steps[${i}].data must hold ${traces} traces, like steps[0] (a slider changes traces, it cannot add them)`);
     }
   });
-  const fig = figure(steps[active].data, options);
+  const fig = styledFigure(steps[active].data, options, steps.flatMap((s) => s.data));
   const margin = fig.layout.margin as Record<string, number>;
   fig.layout.margin = { ...margin, b: margin.b + 70 };
   fig.layout.height = (Number(fig.layout.height) || 420) + 70;
