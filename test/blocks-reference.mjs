@@ -28,22 +28,24 @@ export function normalize(z, rows, cols, kind) {
  * and per residual block the stream after it. `init` is one spec (or one per layer);
  * `kernels`, when given, replaces the kernels it draws.
  */
+/** z = h W + b in float64 for `rows` rows: h is rows x m, W is m x n (row-major), b has n entries. */
+export function denseLayer(h, W, b, rows, m, n) {
+  const z = new Float64Array(rows * n);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) {
+    let s = b[j];
+    for (let i = 0; i < m; i++) s += h[r * m + i] * W[i * n + j];
+    z[r * n + j] = s;
+  }
+  return z;
+}
+
 export function referenceNetwork({ widths, batch, seed, init, activation, norm, residual, biasStd, kernels }, input) {
   const f = ACT[activation];
   const L = widths.length - 1;
   const weights = kernels ?? K.initMLP(widths, init, seed).weights;
   const biases = widths.slice(1).map((n, l) => (biasStd ? K.sampleInit(biasStd, [1, n], `${seed}/bias/${l}`) : new Float32Array(n)));
   const x0 = Float64Array.from(input ?? K.sampleInit(1, [batch, widths[0]], `${seed}/input`));
-  const product = (h, l) => {
-    const [m, n] = [widths[l], widths[l + 1]];
-    const z = new Float64Array(batch * n);
-    for (let r = 0; r < batch; r++) for (let j = 0; j < n; j++) {
-      let s = biases[l][j];
-      for (let i = 0; i < m; i++) s += h[r * m + i] * weights[l][i * n + j];
-      z[r * n + j] = s;
-    }
-    return z;
-  };
+  const product = (h, l) => denseLayer(h, weights[l], biases[l], batch, widths[l], widths[l + 1]);
   const layers = [];
   const streams = [];
   if (!residual) {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { K } from './lib.mjs';
-import { assertClose } from './stats.mjs';
+import { assertClose, erf } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const Q = require('../dist/theory/quadrature.js');
@@ -18,18 +18,6 @@ const sech2 = (x) => 1 / Math.cosh(x) ** 2;
 const selu = (x) => (x > 0 ? K.SELU_LAMBDA * x : K.SELU_LAMBDA * K.SELU_ALPHA * Math.expm1(x));
 const relu = (x) => Math.max(0, x);
 
-// erf by its Taylor series, good to ~1e-13 absolute for |x| <= 3 (the terms peak near
-// n = x^2 at ~170, so ~3 digits are lost to cancellation): enough for the checks below.
-function erf(x) {
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-    if (Math.abs(term) < 1e-18) break;
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
 const erfc = (x) => 1 - erf(x);
 const Phi = (x) => 0.5 * erfc(-x / Math.SQRT2);
 
@@ -48,7 +36,7 @@ test('one-dimensional Gaussian expectations: 1e-9 against Simpson and closed for
   // A kink away from 0: E[relu(m + s t)] = m Phi(m/s) + s phi(m/s), split at t = -m/s.
   for (const [m, s] of [[0.7, 1.3], [-1.1, 0.4], [2, 3]]) {
     const closed = m * Phi(m / s) + s * K.normalPdf(m / s);
-    // 1e-10: the series erf above is good to ~1e-13 absolute, up to 1e-11 of these values.
+    // 1e-10: the series erf (test/stats.mjs) is good to ~1e-13 absolute, up to 1e-11 of these values.
     assertRel(Q.expect1(relu, m, s, true), closed, 1e-10, `E[relu(${m} + ${s} t)]`);
     // Without the split the rule is far worse: the split is what makes the kink exact.
     assert.ok(rel(Q.expect1(relu, m, s, false), closed) > 1e-9, 'an unsplit kink is visibly off');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K, noLeak } from './lib.mjs';
 import { Z, assertClose } from './stats.mjs';
-import { ACT, meanVar, normalize, referenceNetwork } from './blocks-reference.mjs';
+import { ACT, denseLayer, meanVar, normalize, referenceNetwork } from './blocks-reference.mjs';
 
 // float32 sums of a few dozen terms and float32 normalizations, over a few blocks: 1e-5
 // relative bounds the rounding; a misplaced norm, a missing alpha or shortcut is off at the first digit.
@@ -221,16 +221,7 @@ test('residual options: bad values name the option and what is allowed; stream q
 function referenceLoss(sizes, weights, biases, x, y, { norm, residual }) {
   const L = weights.length;
   const count = y.length;
-  const product = (h, l) => {
-    const [m, n] = [sizes[l], sizes[l + 1]];
-    const z = new Float64Array(count * n);
-    for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) {
-      let s = biases[l][j];
-      for (let i = 0; i < m; i++) s += h[r * m + i] * weights[l][i * n + j];
-      z[r * n + j] = s;
-    }
-    return z;
-  };
+  const product = (h, l) => denseLayer(h, weights[l], biases[l], count, sizes[l], sizes[l + 1]);
   let h = Float64Array.from(x);
   if (!residual) {
     for (let l = 0; l < L - 1; l++) {

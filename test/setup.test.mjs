@@ -107,6 +107,13 @@ await ensureRequirements({ venv: ${JSON.stringify(venv)}, file: ${JSON.stringify
   .catch((e) => { console.error(e.message); process.exit(1); });`;
   return spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 }
+/** A child's stdout and stderr together as it runs, and a promise of its exit code. */
+function watch(child) {
+  const run = { output: '', exit: new Promise((r) => child.once('close', r)) };
+  child.stdout.on('data', (d) => (run.output += d));
+  child.stderr.on('data', (d) => (run.output += d));
+  return run;
+}
 const importable = (venv, modules) => spawnSync(join(venv, 'bin/python'), ['-c', `import ${modules}`], { env: jupyterEnv({}, venv) }).status === 0;
 
 test('a pip install killed half-way is noticed and done again; a failed one names the file and leaves no stamp', { timeout: 5 * 60 * 1000 }, async (t) => {
@@ -120,19 +127,17 @@ test('a pip install killed half-way is noticed and done again; a failed one name
 
   // 1. Kill the set-up while pip is writing the packages into the venv.
   const child = ensureInChild(venv, req, text);
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  const killed = watch(child);
   const site = join(venv, 'lib');
   const deadline = Date.now() + 120000;
   const writing = () => existsSync(site) && readdirSync(site).some((py) => existsSync(join(site, py, 'site-packages/pygments')) ||
     existsSync(join(site, py, 'site-packages/six.py')));
   while (!writing()) {
-    assert.ok(Date.now() < deadline && child.exitCode === null, `pip never started writing packages:\n${out}`);
+    assert.ok(Date.now() < deadline && child.exitCode === null, `pip never started writing packages:\n${killed.output}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   process.kill(-child.pid, 'SIGKILL');
-  await new Promise((r) => child.once('close', r));
+  await killed.exit;
   assert.equal(readStamp(venv, 'scratch'), null, 'a killed install leaves no stamp');
   const d = decideVenv(inspectVenv(venv, 'scratch'), stampFor(text, venv));
   assert.equal(d.install, true, `the next run installs again (${d.why})`);
@@ -140,11 +145,9 @@ test('a pip install killed half-way is noticed and done again; a failed one name
   t.diagnostic(`killed while pip wrote the packages; the next run: ${d.why}`);
 
   // 2. The next run repairs it.
-  const again = ensureInChild(venv, req, text);
-  let log = '';
-  again.stdout.on('data', (d) => (log += d));
-  again.stderr.on('data', (d) => (log += d));
-  assert.equal(await new Promise((r) => again.once('close', r)), 0, log);
+  const again = watch(ensureInChild(venv, req, text));
+  assert.equal(await again.exit, 0, again.output);
+  const log = again.output;
   assert.match(log, /installing every package again|making it again|no \.venv/);
   t.diagnostic(log.trim().split('\n').join(' / '));
   assert.deepEqual(readStamp(venv, 'scratch'), stampFor(text, venv));
@@ -156,21 +159,16 @@ test('a pip install killed half-way is noticed and done again; a failed one name
   // install, not a repair.
   const extra = join(dir, 'requirements-extra.txt');
   writeFileSync(extra, 'six==1.17.0\n');
-  const second = ensureInChild(venv, extra, 'six==1.17.0\n', 'extra');
-  let log2 = '';
-  second.stdout.on('data', (d) => (log2 += d));
-  second.stderr.on('data', (d) => (log2 += d));
-  assert.equal(await new Promise((r) => second.once('close', r)), 0, log2);
-  assert.match(log2, /not installed in \.venv\/ yet/);
+  const second = watch(ensureInChild(venv, extra, 'six==1.17.0\n', 'extra'));
+  assert.equal(await second.exit, 0, second.output);
+  assert.match(second.output, /not installed in \.venv\/ yet/);
 
   // 4. A requirement pip cannot get: a clear error, no stamp, and the next run tries again.
   const bad = 'six==1.17.0\nno-such-package-for-the-course==0.0.1\n';
   writeFileSync(req, bad);
-  const failing = ensureInChild(venv, req, bad);
-  let err = '';
-  failing.stdout.on('data', (d) => (err += d));
-  failing.stderr.on('data', (d) => (err += d));
-  assert.equal(await new Promise((r) => failing.once('close', r)), 1, err);
+  const failing = watch(ensureInChild(venv, req, bad));
+  assert.equal(await failing.exit, 1, failing.output);
+  const err = failing.output;
   assert.match(err, /pip could not install .*requirements\.txt/);
   assert.match(err, /no-such-package-for-the-course/, "pip's own error names the package");
   assert.equal(readStamp(venv, 'scratch'), null);

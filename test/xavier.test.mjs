@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K } from './lib.mjs';
-import { Z } from './stats.mjs';
+import { Z, erf } from './stats.mjs';
 
 /** E[f(sqrt(q) Z)] for a standard normal Z, by Simpson's rule on [-12, 12] (error far below 1e-9). */
 function gaussian(f, q) {
@@ -16,17 +16,6 @@ function gaussian(f, q) {
     s += (i === 0 || i === N ? 1 : i % 2 ? 4 : 2) * Math.exp(-z * z / 2) * f(Math.sqrt(q) * z);
   }
   return (s * (2 * L)) / N / 3 / Math.sqrt(2 * Math.PI);
-}
-
-/** erf by its Taylor series, 2/sqrt(pi) sum (-1)^k x^(2k+1) / (k! (2k+1)): exact to 1e-15 for |x| <= 2. */
-function erf(x) {
-  let term = x;
-  let sum = x;
-  for (let k = 1; k < 60; k++) {
-    term *= (-x * x) / k;
-    sum += term / (2 * k + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
 }
 
 test('the 0.8796 of the truncated normal is the std of a standard normal cut at +-2', () => {
