@@ -222,14 +222,14 @@ export async function setup({ forTests = false, tfjsNode = forTests } = {}) {
   const [extras, backends] = await Promise.allSettled([
     // It includes requirements.txt, so its stamp covers both.
     forTests && ensureRequirements({ file: testReq, text: readFileSync(testReq, 'utf8') + reqText, stampName: 'requirements-test', label: 'test extras' }),
-    tfjsNode ? ensureSecondBackend() : 'wasm (tfjs-node is set up by --tfjs-node or --test)',
+    tfjsNode ? ensureSecondBackend() : null,
   ]);
   for (const r of [extras, backends]) if (r.status === 'rejected') throw r.reason;
   if (forTests) {
     ensureChromium();
     names.push('keras', 'torch');
   }
-  say(`ready${forTests ? ' for the tests' : ''}: .venv/ has ${versions(names)}; kernel ${KERNEL_NAME}; backends: ${backends.value}`);
+  say(`ready${forTests ? ' for the tests' : ''}: .venv/ has ${versions(names)}; kernel ${KERNEL_NAME}${backends.value ? `; backends: ${backends.value}` : ''}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -19,6 +19,8 @@
  * TFJS_BACKEND=auto (or unset) is the measured choice above.
  */
 import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
 import { describe } from '../core/checks';
 
 /** Values of the TFJS_BACKEND environment variable. */
@@ -28,12 +30,13 @@ export const BACKEND_ENV = 'TFJS_BACKEND';
 
 /**
  * The size of a matrix product, in multiply-adds (rows x inner x columns), from which a
- * pass runs on TensorFlow rather than wasm: 2^24, about 16.8 million, a batch of 256
- * through a 256 x 256 layer. Measured (scripts/bench.mjs, "crossover" rows): below about
- * 8 million a layer's product, bias and activation cost less on wasm, whose dispatch is
- * cheaper; above about 30 million TensorFlow is three times faster and more.
+ * pass runs on TensorFlow rather than wasm: 2^22, about 4.2 million, a batch of 64 through a
+ * 256 x 256 layer. Measured on the engine's passes (scripts/bench.mjs, "crossover" rows):
+ * from there on TensorFlow was faster, 1.5 to 4 times, on tanh and relu, forward and
+ * backward, with biases, pairs or batch norm; at half that size the two were even, wasm
+ * ahead on some passes; below it, TensorFlow's cost per op decides, and wasm wins.
  */
-export const LARGE_PRODUCT = 2 ** 24;
+export const LARGE_PRODUCT = 2 ** 22;
 
 // tfjs registers the node backend under the name "tensorflow".
 const TF_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
@@ -44,12 +47,14 @@ export interface Backends {
   choice: BackendChoice;
   main: string;
   large: string;
-  /** The TensorFlow behind tfjs-node, when it is loaded ("2.21.0"). */
+  /** The TensorFlow behind tfjs-node ("2.21.0"), when it is in use. */
   tensorflow?: string;
 }
 
 let active: Promise<Backends> | undefined;
 let chosen: Backends | undefined;
+/** Inside withBackend: everything runs on the backend it named, large passes too. */
+let pinned = false;
 
 function tryRequire(id: string): boolean {
   try {
@@ -60,17 +65,23 @@ function tryRequire(id: string): boolean {
   }
 }
 
-/** Loads and initializes one backend (without making it the current one for good). */
+/**
+ * Loads tfjs-node, which registers TensorFlow as the "tensorflow" backend and makes it the
+ * current one (at once: its backend needs no asynchronous start).
+ */
+function requireTfjsNode(): boolean {
+  // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
+  // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
+  // not what native code writes to the file descriptor; test/other-backends.test.mjs checks
+  // every chapter's outputs), but they would fill a terminal: level 3 silences all but
+  // oneDNN's notice, which TensorFlow writes before its logging reads the level.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
+  return tryRequire('@tensorflow/tfjs-node');
+}
+
+/** Loads and initializes one backend and makes it the current one. */
 async function load(choice: Single): Promise<boolean> {
-  if (choice === 'node') {
-    // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
-    // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
-    // not what native code writes to the file descriptor; test/backends.test.mjs checks every
-    // chapter's outputs), but they would fill a terminal: level 3 silences all but oneDNN's
-    // notice, which TensorFlow writes before its logging reads the level.
-    process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
-    if (!tryRequire('@tensorflow/tfjs-node')) return false;
-  }
+  if (choice === 'node' && !requireTfjsNode()) return false;
   if (choice === 'wasm' && !tryRequire('@tensorflow/tfjs-backend-wasm')) return false;
   try {
     return (await tf.setBackend(TF_NAME[choice])) && tf.getBackend() === TF_NAME[choice];
@@ -79,17 +90,37 @@ async function load(choice: Single): Promise<boolean> {
   }
 }
 
-function tensorflowVersion(): string | undefined {
+/** The TensorFlow version of the loaded tfjs-node binding ("2.21.0"). */
+function loadedTensorflow(): string | undefined {
   const backend = tf.findBackend('tensorflow') as unknown as { binding?: { TF_Version?: string } } | null;
   return backend?.binding?.TF_Version;
+}
+
+/**
+ * Where tfjs-node is installed with its binding built, the TensorFlow it was built against,
+ * without loading it (that costs most of a second, which a chapter with no large pass does
+ * not pay): read from the name of the library its deps/ links to (libtensorflow.so.2.9.1 as
+ * tfjs-node downloads it; the folder tensorflow-2.21.0 where the course's set-up built it).
+ * '' when the version cannot be told; undefined when there is no tfjs-node to load.
+ */
+function installedTensorflow(): string | undefined {
+  try {
+    const dir = path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
+    const lib = path.join(dir, 'lib');
+    if (!fs.readdirSync(lib).some((d) => fs.existsSync(path.join(lib, d, 'tfjs_binding.node')))) return undefined;
+    const real = fs.realpathSync(path.join(dir, 'deps/lib/libtensorflow.so'));
+    return /\.so\.(\d+\.\d+\.\d+)$/.exec(real)?.[1] ?? /tensorflow-(\d+\.\d+\.\d+)\//.exec(real)?.[1] ?? '';
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Picks the TensorFlow.js backends once per process (see the top of this file) and makes
  * the main one current. TFJS_BACKEND=node|wasm|cpu forces one for everything and fails
  * loudly when it cannot be had; auto (or unset) is wasm, with tfjs-node for the large passes
- * when it loads (and tfjs-node alone, or the pure-JS cpu backend, when wasm does not load).
- * Returns tf.getBackend(), the main backend's name.
+ * where it is installed (loaded at the first large pass), and tfjs-node alone, or the pure-JS
+ * cpu backend, when wasm does not load. Returns tf.getBackend(), the main backend's name.
  */
 export function initBackend(requested: string | undefined = process.env[BACKEND_ENV]): Promise<string> {
   if (requested !== undefined && requested !== '' && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
@@ -105,13 +136,14 @@ export function initBackend(requested: string | undefined = process.env[BACKEND_
       if (choice !== 'auto') {
         if (!(await load(choice))) throw new Error(`${BACKEND_ENV}=${choice}: that TensorFlow.js backend could not be loaded`);
         const name = TF_NAME[choice];
-        return { choice, main: name, large: name, tensorflow: choice === 'node' ? tensorflowVersion() : undefined };
+        return { choice, main: name, large: name, tensorflow: choice === 'node' ? loadedTensorflow() : undefined };
       }
-      const node = await load('node');
-      const main = (await load('wasm')) ? 'wasm' : node ? 'tensorflow' : (await load('cpu')) ? 'cpu' : undefined;
-      if (!main) throw new Error('no TensorFlow.js backend could be loaded (tried tfjs-node, wasm and cpu)');
-      await tf.setBackend(main);
-      return { choice, main, large: node ? 'tensorflow' : main, tensorflow: node ? tensorflowVersion() : undefined };
+      const tensorflow = installedTensorflow();
+      if (await load('wasm')) return { choice, main: 'wasm', large: tensorflow === undefined ? 'wasm' : 'tensorflow', tensorflow };
+      for (const single of ['node', 'cpu'] as const) {
+        if (await load(single)) return { choice, main: TF_NAME[single], large: TF_NAME[single], tensorflow: single === 'node' ? loadedTensorflow() : undefined };
+      }
+      throw new Error('no TensorFlow.js backend could be loaded (tried wasm, tfjs-node and cpu)');
     })();
     active.then((b) => (chosen = b), () => undefined);
   }
@@ -126,25 +158,28 @@ export function backends(): Backends | undefined {
 /** What a chapter's first output says of the backends: "wasm", or "wasm, with ... for the large passes". */
 export function backendSummary(b: Backends | undefined = chosen): string {
   if (!b) return tf.getBackend();
-  const tensorflow = `tensorflow (tfjs-node, TensorFlow ${b.tensorflow ?? 'of unknown version'})`;
-  const name = (n: string) => (n === 'tensorflow' ? tensorflow : n);
+  const name = (n: string) => (n === 'tensorflow' ? `tensorflow (tfjs-node${b.tensorflow ? `, TensorFlow ${b.tensorflow}` : ''})` : n);
   if (b.main === b.large) return name(b.main);
   return `${name(b.main)}, with ${name(b.large)} for the passes whose matrix products have ${LARGE_PRODUCT.toLocaleString('en-US')} or more multiply-adds`;
 }
 
 /**
- * Runs fn with `name` as the current backend, and then the previous one again. Both must be
- * initialized (initBackend does that), which makes the switch immediate: fn runs at once, and
- * the tensors it uses move to that backend as it uses them.
+ * Runs fn with `name` as the current backend for everything, its large passes included, and
+ * then the previous one again (a chapter can run a trainer on TensorFlow to compare; the
+ * benchmark times each backend). Both must be initialized (initBackend does that), which
+ * makes the switch immediate: fn runs at once, and the tensors it uses move to that backend
+ * as it uses them. fn must not be async: the backend is restored when it returns.
  */
 export function withBackend<T>(name: string, fn: () => T): T {
   const previous = tf.getBackend();
-  if (name === previous) return fn();
-  switchTo(name);
+  const wasPinned = pinned;
+  if (name !== previous) switchTo(name);
+  pinned = true;
   try {
     return fn();
   } finally {
-    switchTo(previous);
+    pinned = wasPinned;
+    if (name !== previous) switchTo(previous);
   }
 }
 
@@ -158,10 +193,26 @@ function switchTo(name: string): void {
 /**
  * Runs fn on the backend for a pass whose largest matrix product has `multiplyAdds`
  * multiply-adds (rows x inner x columns): the large one from LARGE_PRODUCT on, else the
- * current one. Before initBackend, or with one backend for everything, fn just runs.
+ * current one. Before initBackend, with one backend for everything, or inside withBackend,
+ * fn just runs.
  */
 export function onBackendFor<T>(multiplyAdds: number, fn: () => T): T {
   const b = chosen;
-  if (!b || b.large === b.main || multiplyAdds < LARGE_PRODUCT || tf.getBackend() !== b.main) return fn();
+  if (!b || pinned || b.large === b.main || multiplyAdds < LARGE_PRODUCT || tf.getBackend() !== b.main) return fn();
+  if (!tf.engine().registry[b.large] && !loadLarge(b)) return fn();
   return withBackend(b.large, fn);
+}
+
+/** tfjs-node, loaded at the first large pass; if it does not load, the large passes stay on the main backend, and a warning says so. */
+function loadLarge(b: Backends): boolean {
+  const main = tf.getBackend();
+  const ok = requireTfjsNode() && !!tf.engine().registry[b.large];
+  switchTo(main);
+  if (ok) {
+    b.tensorflow = loadedTensorflow() ?? b.tensorflow;
+    return true;
+  }
+  console.warn(`tfjs-node is installed but did not load: the large passes run on ${main} too (node scripts/setup.mjs --tfjs-node rebuilds it)`);
+  b.large = main;
+  return false;
 }
