@@ -84,7 +84,7 @@ export type { Dataset, DatasetName } from './data/circles';
 export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './data/mnist';
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
-// notebook/: the backend, the chapter's first cell, charts, live displays, tables
+// notebook/: the backend, the chapter's first cell, charts, live displays, tables, prose
 export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
@@ -94,6 +94,9 @@ export { livePlot, progress } from './notebook/live';
 export type { LivePlot, Progress } from './notebook/live';
 export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
+// prose cells: sentences that quote computed numbers (K.md`...${K.fixed(x, 2)}...`)
+export { PROSE_METADATA, fixed, md, pct, prose, sig } from './notebook/prose';
+export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
 export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkBranchScale, checkChi1, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
