@@ -99,6 +99,12 @@ export { PROSE_METADATA, fixed, md, pct, prose, sig } from './notebook/prose';
 export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
-export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkBranchScale, checkChi1, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
-export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
+export type { Feedback } from './exercises/verdict';
+export { checkSymmetryFix } from './exercises/symmetry';
+export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
+export type { VarianceQuestion } from './exercises/fans';
+export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
+export { checkBranchScale } from './exercises/residual';
+export { checkTransferredRates } from './exercises/transfer';
+export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
 export { feedback } from './exercises/feedback';
