@@ -48,7 +48,7 @@ export function cacheRoot(env = process.env) {
 export const tensorflowDir = (env = process.env) => join(cacheRoot(env), `tensorflow-${TF_VERSION}`);
 
 // Loads tfjs-node as the course does, multiplies a 2x2 by a 2x1 on it, and says which
-// TensorFlow answered. TensorFlow's load-time log lines are silenced as in src/notebook/backend.ts.
+// TensorFlow answered (its log lines on stderr are not read).
 const PROBE = `
 process.env.TF_CPP_MIN_LOG_LEVEL = '3';
 const tf = require(require.resolve('@tensorflow/tfjs-node', { paths: [process.argv[1]] }));

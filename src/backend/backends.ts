@@ -30,13 +30,13 @@ export const BACKEND_ENV = 'TFJS_BACKEND';
 
 /**
  * The size of a matrix product, in multiply-adds (rows x inner x columns), from which a
- * pass runs on TensorFlow rather than wasm: 2^22, about 4.2 million, a batch of 64 through a
- * 256 x 256 layer. Measured on the engine's passes (scripts/bench.mjs, "crossover" rows):
- * from there on TensorFlow was faster, 1.5 to 4 times, on tanh and relu, forward and
- * backward, with biases, pairs or batch norm; at half that size the two were even, wasm
- * ahead on some passes; below it, TensorFlow's cost per op decides, and wasm wins.
+ * pass runs on TensorFlow rather than wasm: 2^24, about 16.8 million, a batch of 256 through
+ * a 256 x 256 layer. Measured on the engine's passes (scripts/bench.mjs, "crossover" rows),
+ * on a machine otherwise idle: below it the two were even or wasm ahead (TensorFlow's
+ * kernels gain nothing on small products, and it costs more per op); above it TensorFlow was
+ * 1.3 to 1.5 times faster, and 2.5 times on chapter 2's 50 layers of 512 with a batch of 1024.
  */
-export const LARGE_PRODUCT = 2 ** 22;
+export const LARGE_PRODUCT = 2 ** 24;
 
 // tfjs registers the node backend under the name "tensorflow".
 const TF_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
@@ -73,9 +73,15 @@ function requireTfjsNode(): boolean {
   // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
   // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
   // not what native code writes to the file descriptor; test/other-backends.test.mjs checks
-  // every chapter's outputs), but they would fill a terminal: level 3 silences all but
-  // oneDNN's notice, which TensorFlow writes before its logging reads the level.
+  // every chapter's outputs), but they would fill a terminal: level 3 silences the CPU's,
+  // and oneDNN's (which ignores the level) is not written with oneDNN off, below.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
+  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up: a
+  // small network's matrix product took 196 us with them and 17 us without, measured, and a
+  // small trainer ran 2 to 5 times slower than on wasm with them, about as fast without. On
+  // large products TensorFlow's own kernels are as fast (209 against 229 GFLOP/s). So they are
+  // off, unless the environment says otherwise; TensorFlow reads this as it loads.
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   return tryRequire('@tensorflow/tfjs-node');
 }
 
@@ -184,7 +190,9 @@ export function withBackend<T>(name: string, fn: () => T): T {
 }
 
 function switchTo(name: string): void {
-  if (!tf.engine().registry[name]) throw new Error(`the ${name} backend is not initialized: call initBackend() first`);
+  // tfjs-node, where the course would use it for large passes, is loaded on first use.
+  if (!tf.engine().registry[name] && chosen?.large === name && name !== chosen.main) loadLarge(chosen);
+  if (!tf.engine().registry[name]) throw new Error(`the ${name} backend is not initialized: call initBackend() first (backends() says which are in use)`);
   // For an initialized backend setBackend switches before it returns (it awaits nothing).
   void tf.setBackend(name);
   if (tf.getBackend() !== name) throw new Error(`could not switch to the ${name} backend`);
