@@ -2,11 +2,11 @@
  * Which TensorFlow.js backend runs what.
  *
  * Two backends serve the course in Node. wasm (TensorFlow.js's WebAssembly backend, one
- * thread in Node) costs a few microseconds per op; tfjs-node's TensorFlow runs oneDNN's
- * kernels on every core, so large products are about five times faster on it, but each op
- * costs it some ten times more to dispatch. Small networks trained step by step are
- * therefore faster on wasm, and the large passes of the engine on TensorFlow (`npm run bench`
- * measures both, side by side). So, unless TFJS_BACKEND names one backend for everything:
+ * thread in Node) costs about 5 microseconds per op; tfjs-node's TensorFlow runs its kernels
+ * on every core, so large products are six to eight times faster on it, but each op costs it
+ * about twice as much to dispatch. Small networks trained step by step are therefore faster
+ * on wasm, and the large passes of the engine on TensorFlow (`npm run bench` measures both,
+ * side by side). So, unless TFJS_BACKEND names one backend for everything:
  *
  * - wasm is the main backend, on which every op runs by default;
  * - when tfjs-node loads, a pass whose matrix products have at least LARGE_PRODUCT
