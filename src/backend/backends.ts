@@ -73,15 +73,13 @@ function requireTfjsNode(): boolean {
   // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
   // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
   // not what native code writes to the file descriptor; test/other-backends.test.mjs checks
-  // every chapter's outputs), but they would fill a terminal: level 3 silences the CPU's,
-  // and oneDNN's (which ignores the level) is not written with oneDNN off, below.
+  // every chapter's outputs), but they would fill a terminal: level 3 silences all but
+  // oneDNN's notice, which TensorFlow writes before its logging reads the level.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
-  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up: a
-  // small network's matrix product took 196 us with them and 17 us without, measured, and a
-  // small trainer ran 2 to 5 times slower than on wasm with them, about as fast without. On
-  // large products TensorFlow's own kernels are as fast (209 against 229 GFLOP/s). So they are
-  // off, unless the environment says otherwise; TensorFlow reads this as it loads.
-  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
+  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up (a
+  // small matrix product: 196 us with them, 17 us with TF_ENABLE_ONEDNN_OPTS=0), which is why
+  // small trainers stay on wasm. They stay on: with them off, chapter 1 failed in tslab on
+  // TFJS_BACKEND=node (an empty error, two runs of three), which is not yet understood.
   return tryRequire('@tensorflow/tfjs-node');
 }
 
