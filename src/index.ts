@@ -68,11 +68,12 @@ export { teacherFit, teacherTask } from './train/teacher';
 export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
 export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
-export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
-export type {
-  CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
-  ParametrizedTrainOptions, SweepRow,
-} from './train/parametrized';
+export { trainParametrized } from './train/parametrized';
+export type { ParametrizedHistory, ParametrizedRunOptions, ParametrizedTrainOptions } from './train/parametrized';
+export { coordinateCheck } from './train/coordinate';
+export type { CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
+export { learningRateSweep } from './train/sweep';
+export type { LearningRateSweepOptions, SweepRow } from './train/sweep';
 export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
 export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
@@ -84,8 +85,11 @@ export type { Dataset, DatasetName } from './data/circles';
 export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './data/mnist';
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
-// notebook/: the backend, the chapter's first cell, charts, live displays, tables, prose
-export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
+// backend/: which TensorFlow.js backend runs what
+export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
+export type { BackendChoice, Backends } from './backend/backends';
+
+// notebook/: the chapter's first cell, charts, live displays, tables, prose
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
 export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from './backend';
+import { backendSummary, initBackend } from '../backend/backends';
 import { displayHtml, inKernel } from './display';
 import { queueKernelSends } from './kernel-sends';
 import { plotlyBundleHtml } from './plot';
@@ -11,7 +11,7 @@ import { plotlyBundleHtml } from './plot';
  */
 export async function setupChapter(): Promise<void> {
   if (inKernel()) queueKernelSends();
-  const backend = await initBackend();
-  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backend}`);
+  await initBackend();
+  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backendSummary()}`);
   if (inKernel()) displayHtml(plotlyBundleHtml());
 }
