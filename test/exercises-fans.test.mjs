@@ -91,6 +91,7 @@ test('conv factor checker: right within 1%, the usual slips named, nonsense and 
   expectWrong(K.checkConvFactor(3 * f.expected, CONV), /a² as the variance of U\[-a, a\]/);
   expectWrong(K.checkConvFactor(0.3, CONV), /0\.536 times the expected factor/);
   expectWrong(K.checkConvFactor('0.56', CONV), /should be a number/);
+  expectWrong(K.checkConvFactor(NaN, CONV), /Write your prediction .* in place of NaN/);
   // With 'valid' padding there are no borders: the interior value is the answer.
   expectRight(K.checkConvFactor(f.interior, { ...CONV, padding: 'valid' }));
   assert.throws(() => K.checkConvFactor(0.5, { ...CONV, padding: 'full' }), /question\.padding must be one of same, valid/);
@@ -127,5 +128,5 @@ test('TensorFlow.js heNormal depth checker: 8.5 to 9.5 layers pass, the usual sl
   expectWrong(K.checkTfHeNormalDepth(4.5), /squares twice/);
   expectWrong(K.checkTfHeNormalDepth(7), /each layer would keep 0\.72 of the variance. At layer 7 the measured variance is/);
   expectWrong(K.checkTfHeNormalDepth('9'), /should be a number of layers/);
-  expectWrong(K.checkTfHeNormalDepth(NaN), /should be a number of layers/);
+  expectWrong(K.checkTfHeNormalDepth(NaN), /Write your prediction in place of NaN/);
 });

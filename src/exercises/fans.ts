@@ -177,6 +177,7 @@ export function measureConvFactor(question: ConvQuestion): number {
  */
 export function checkConvFactor(answer: number, question: ConvQuestion): Feedback {
   const q = checkConvQuestion(question);
+  if (Number.isNaN(answer)) return wrong('Write your prediction of Var(y) / Var(x) over all the outputs in place of NaN; the checker then measures it.');
   if (typeof answer !== 'number' || !Number.isFinite(answer)) return wrong(`Your answer should be a number, Var(y) / Var(x); got ${describe(answer)}.`);
   const { weightVariance, interior, borderShare, expected } = convVarianceFactor(q);
   const [kh, kw, cin, cout] = q.kernel;
@@ -255,7 +256,8 @@ function crossing(v: number[], level: number): number {
  * twice) and shows the measurement: 16 networks of width 256 with tfjs's own kernels.
  */
 export function checkTfHeNormalDepth(answer: number): Feedback {
-  if (typeof answer !== 'number' || Number.isNaN(answer)) return wrong(`Your answer should be a number of layers (Infinity if you think it never happens); got ${describe(answer)}.`);
+  if (Number.isNaN(answer)) return wrong('Write your prediction in place of NaN: a number of layers, or Infinity if you think it never happens. The checker then measures it.');
+  if (typeof answer !== 'number') return wrong(`Your answer should be a number of layers (Infinity if you think it never happens); got ${describe(answer)}.`);
   const keep = TRUNCATION_STD ** 2;
   const c = TRUNCATION_STD.toFixed(4);
   const inside = simpson(normalPdf, -TRUNCATION_CUT, TRUNCATION_CUT); // the share of draws the cut keeps
