@@ -60,6 +60,14 @@ test('a K.prose fragment in a template: its markdown and its quotes join the par
   assert.deepEqual(typedNumbers(nb), []);
 });
 
+test('typedNumbers: a short quote does not cut a longer one apart', () => {
+  // The quote "0" comes first; subtracted first, it would split "0.631" and "7.5 × 10⁻⁷" and leave "0.63" and "7.5" behind.
+  const p = K.prose`Slope ${0}; accuracy ${K.fixed(0.6312, 3)}; a ratio of ${K.sig(7.5e-7, 2)}; ${1} layer.`;
+  const nb = { cells: [{ cell_type: 'code', metadata: {}, source: ['K.md`...`'], outputs: [{ output_type: 'display_data',
+    data: { 'text/markdown': p.markdown }, metadata: { course: { quotes: p.quotes } } }] }] };
+  assert.deepEqual(typedNumbers(nb), []);
+});
+
 test('quotedValue reads back every form a quote takes', () => {
   for (const v of [0.69314, -0.28891, 1.0734e-7, -2.5e12, 12345, 0.00123456, 0]) {
     for (const digits of [1, 2, 3, 5]) {
