@@ -169,7 +169,7 @@ export function checkSeparation(answer: SeparationAnswer): Feedback {
   const same = (a: number, b: number) => Math.abs(a - b) <= SAME * Math.abs(b);
   const pair = (pu: number, ps: number) => same(unrelated, pu) && same(similar, ps);
   if (pair(u, s)) {
-    return right(`Right. ${about} ${maps}, ${fmt(u / s)} times apart. A σ_w² that keeps ${L} layers apart must sit where ξ_c is hundreds of layers, within a few percent of the edge of chaos for this bias variance.${measured()}`);
+    return right(`Right. ${about} ${maps}, ${fmt(u / s)} times apart. A σ_w² that keeps ${L} layers apart must sit within a few percent of the edge of chaos for this bias variance, where ξ_c is many tens of layers or more.${measured()}`);
   }
   // The slips, cheapest first; the two that need the map iterated anew only when the others fail.
   const suspects: [() => [number, number], string][] = [
