@@ -112,7 +112,8 @@ export {
 export type { ConvQuestion, Padding } from './exercises/fans';
 export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
-export { checkBranchScale } from './exercises/residual';
+export { checkStreamPrediction, STREAM_TASK } from './exercises/residual';
+export type { StreamPrediction } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
 export { feedback } from './exercises/feedback';
