@@ -30,7 +30,10 @@ const skip = !tfjsNode.ok && `tfjs-node is not available here (${tfjsNode.error}
 /** Runs node's test runner on files with TFJS_BACKEND=backend; resolves the failing tests' names and the output. */
 function runUnitTests(files, backend) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...process.env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without NODE_TEST_CONTEXT: node --test sets it in the processes of the test files it runs,
+    // and a node --test that inherits it runs no file ("run() is being called recursively").
+    const { NODE_TEST_CONTEXT, ...env } = process.env;
+    const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
