@@ -55,7 +55,7 @@ if (backends.large === 'tensorflow') {
   if (tf.engine().registry.tensorflow) BACKENDS.push({ key: 'tensorflow', label: `tfjs-node (TensorFlow ${K.backends().tensorflow})` });
 }
 /** Which backend the course runs a pass with this largest product on, by default. */
-const courseRuns = (product) => K.onBackendFor(product, () => tf.getBackend());
+const courseRuns = (product, threshold) => K.onBackendFor(product, () => tf.getBackend(), threshold);
 
 /**
  * Times workloads in rounds (each once per round, in turn) rather than one after the other,
@@ -80,8 +80,9 @@ async function timeRounds(fns, runs = RUNS) {
 
 /**
  * Rows of workloads, each timed on every backend (pinned with K.withBackend, its large passes
- * too): workloads = [{ name, fn, flops?, product? }]; product (the largest matrix product, in
- * multiply-adds) names the backend the course picks for it.
+ * too): workloads = [{ name, fn, flops?, product?, threshold? }]; product (the largest matrix
+ * product, in multiply-adds) names the backend the course picks for it, from threshold on
+ * (LARGE_PRODUCT for a pass, LARGE_TRAINING_STEP for a trainer's step).
  */
 async function perBackend(workloads, runs = RUNS) {
   const fns = workloads.flatMap((w) => BACKENDS.map((b) => () => K.withBackend(b.key, w.fn)));
@@ -93,7 +94,7 @@ async function perBackend(workloads, runs = RUNS) {
       if (w.flops) t.gflops = w.flops / t.median / 1e9;
       cells[b.key] = t;
     });
-    if (w.product !== undefined) cells.course = { text: courseRuns(w.product) };
+    if (w.product !== undefined) cells.course = { text: courseRuns(w.product, w.threshold) };
     return { name: w.name, cells };
   });
 }
@@ -200,9 +201,9 @@ if (WITH_TORCH) {
   const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
   const workloads = [
     { name: 'layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', product: 100 * 1000 * 1000, fn: () => K.layerSamples(fig) },
-    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64,
+    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64, threshold: K.LARGE_TRAINING_STEP,
       fn: () => K.trainDeepClassifier({ sizes, init: 'heNormal', train: mnist.train, optimizer: 'momentum', learningRate: 0.01, batchSize: 128, epochs: 1, seed: 1 }) },
-    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5,
+    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5, threshold: Infinity,
       fn: () => K.trainClassifier({ sizes: [2, 10, 5, 1], init: 'heNormal', data: circles.train, learningRate: 0.1, steps: 200, seed: 1 }) },
     { name: 'tf.matMul 1024 x 1024', product: 1024 ** 3, flops: 2 * 1024 ** 3,
       fn: () => tf.tidy(() => tf.matMul(tf.ones([1024, 1024]), tf.ones([1024, 1024])).dataSync()) },

@@ -42,8 +42,8 @@ export const LARGE_PRODUCT = 2 ** 24;
 
 /**
  * The same for a trainer (trainDeepClassifier), whose whole training runs on one backend: the
- * largest matrix product of one step, from which it runs on TensorFlow, 2^20 (about a million:
- * a batch of 64 through a 784 x 16 layer). Measured A/B in one run, in CPU seconds, TensorFlow
+ * largest matrix product of one step, from which it runs on TensorFlow: 2^20 (1,048,576)
+ * multiply-adds. Measured A/B in one run, in CPU seconds, TensorFlow
  * with oneDNN off against wasm: chapter 6's trainer (steps of 64 x 784 x 32, 1.5 Mi) 0.64
  * against 0.71 s, chapter 7's (64 x 784 x 64, 3 Mi) 1.05 against 1.41 s; chapter 1's
  * (300 x 10 x 5) 0.90 against 0.30 s, so small trainers stay on wasm. TensorFlow's steps also
