@@ -30,8 +30,8 @@ const skip = !tfjsNode.ok && `tfjs-node is not available here (${tfjsNode.error}
 /** Runs node's test runner on files with TFJS_BACKEND=backend; resolves the failing tests' names and the output. */
 function runUnitTests(files, backend) {
   return new Promise((resolve) => {
-    // Without NODE_TEST_CONTEXT: node --test sets it in the processes of the test files it runs,
-    // and a node --test that inherits it runs no file ("run() is being called recursively").
+    // NODE_TEST_CONTEXT marks a process as a test file that the runner started; a child that
+    // inherits it skips running files ("run() is being called recursively") and runs no test.
     const { NODE_TEST_CONTEXT, ...env } = process.env;
     const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
