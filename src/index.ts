@@ -100,7 +100,10 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
-export { checkSymmetryFix } from './exercises/symmetry';
+export { TIE_PUZZLE, TIE_PUZZLE_SIZES, TIE_PUZZLE_STEPS, checkTiePuzzle, measureTiePuzzle } from './exercises/symmetry';
+export type { TiePuzzleName } from './exercises/symmetry';
+export { GROWTH_QUESTION, checkGrowthDepth, measureGrowthDepth } from './exercises/depth';
+export type { GrowthMeasurement } from './exercises/depth';
 export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
 export type { VarianceQuestion } from './exercises/fans';
 export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
