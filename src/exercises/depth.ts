@@ -46,6 +46,7 @@ export function measureGrowthDepth(): GrowthMeasurement {
  */
 export function checkGrowthDepth(prediction: unknown): Feedback {
   const { gain, growth, depth } = GROWTH_QUESTION;
+  if (Number.isNaN(prediction)) return wrong('Write your prediction in place of NaN: a whole number of layers. The checker then builds the network and measures it.');
   if (typeof prediction !== 'number' || !Number.isFinite(prediction)) {
     return wrong(`Your prediction should be a number of layers, a whole number from 1 to ${depth}; got ${describe(prediction)}.`);
   }
