@@ -102,6 +102,7 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 export type { Feedback } from './exercises/verdict';
 export { checkSymmetryFix } from './exercises/symmetry';
 export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
+export { PORT, checkKerasPort } from './exercises/port';
 export type { VarianceQuestion } from './exercises/fans';
 export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';

@@ -299,3 +299,77 @@ test('tfjs facts the chapter explains: normal family at 0.88, minval/stddev 0 dr
     m.dispose();
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Chapter 5's exercise: the seed's Keras snippet (20 ReLU layers with he_normal) ported to
+// TensorFlow.js. Each port below is a slip the checker should name, and the messages must
+// carry the measured consequence.
+test('port checker (chapter 5): a right port passes, each usual slip is named, bad answers get a clear message, nothing leaks', async () => {
+  const { PORT } = K;
+  const T = K.TRUNCATION_STD;
+  const port = (init, { activation = 'relu', units = PORT.units, depth = PORT.depth } = {}) => () => {
+    const model = tf.sequential();
+    for (let l = 0; l < depth; l++) {
+      model.add(tf.layers.dense({ units, activation, ...(l === 0 ? { inputShape: [PORT.inputs] } : {}), kernelInitializer: init(l) }));
+    }
+    return model;
+  };
+  const right = (f) => assert.equal(f.ok, true, f.message);
+  const wrong = (f, ...patterns) => {
+    assert.equal(f.ok, false, `accepted a wrong answer: ${f.message}`);
+    for (const p of patterns) assert.match(f.message, p);
+  };
+  // Predictions: 1 for He's variance; TensorFlow.js's normal family keeps T^2 per layer.
+  const he = 1, tfjs = T ** (2 * PORT.depth);
+  await noLeak(() => {
+    // Right: one K.tfInitializer made inside (each call a new seed), or varianceScaling with the scale corrected.
+    right(K.checkKerasPort(() => { const i = K.tfInitializer('heNormal', { seed: 1 }); return port(() => i)(); }, he));
+    right(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), he));
+    right(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2 / T ** 2, mode: 'fanIn', distribution: 'normal', seed: l + 1 })), 1.1));
+    // The chapter's starting port: TensorFlow.js's heNormal, 0.8796 of He's std; its prediction graded on its own kernels.
+    const naive = port((l) => tf.initializers.heNormal({ seed: l + 1 }));
+    wrong(K.checkKerasPort(naive, he), /samples 0\.8796 of He's std/, /keeps [\d.e-]+ of the input's mean square \(you predicted 1\)/, /1 is what Keras's he_normal keeps/);
+    const predicted = K.checkKerasPort(naive, tfjs);
+    wrong(predicted, /0\.8796 of He's std/, /your prediction matches/);
+    wrong(K.checkKerasPort(naive, T ** PORT.depth), /product of the std ratios; the mean square goes with their square/);
+    wrong(K.checkKerasPort(naive, T * T), /one layer's factor/);
+    // Seeds: seed 0 in the normal family, unseeded, one seeded instance shared, a new K instance with one seed.
+    wrong(K.checkKerasPort(port((l) => tf.initializers.heNormal({ seed: l })), he), /Layer 1 comes out different on every build: its seed is 0/);
+    wrong(K.checkKerasPort(port(() => tf.initializers.heNormal({})), he), /Layers 1 to 20 come out different on every build: their initializers have no seed/);
+    wrong(K.checkKerasPort(() => { const i = tf.initializers.heNormal({ seed: 1 }); return port(() => i)(); }, he),
+      /Layers 2 to 20 start with one and the same kernel.*one seeded TensorFlow\.js initializer/, /fix the port before you predict/);
+    wrong(K.checkKerasPort(port(() => K.tfInitializer('heNormal', { seed: 3 })), he), /start with one and the same kernel.*new K\.tfInitializer with the same seed/);
+    const outside = K.tfInitializer('heNormal', { seed: 3 });
+    wrong(K.checkKerasPort(port(() => outside), he), /different on a second build.*made outside your function/);
+    // Variance: LeCun's, Glorot's, fan-out, PyTorch's default, Glorot through TensorFlow.js's normal.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('leCunNormal', { seed: l + 1 })), he), /variance 1 \/ fanIn \(LeCun's rule/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('glorotNormal', { seed: l + 1 })), he), /Glorot's variance/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2 / T ** 2, mode: 'fanOut', distribution: 'normal', seed: l + 1 })), he), /fan-out \(mode 'fanOut'\)/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('uniform', { seed: l + 1 })), he), /PyTorch's default for nn\.Linear/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.glorotNormal({ seed: l + 1 })), he), /Glorot's variance.*And the kernels sample 0\.8796 of that rule's std/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1, gain: 3 })), he), /times He's sqrt\(2 \/ fanIn\)/);
+    // Distribution: the literal 'truncatedNormal' (a uniform), heUniform, a plain normal.
+    wrong(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'truncatedNormal', seed: l + 1 })), he),
+      /uniform .*accepts distribution 'truncatedNormal' and samples a uniform/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.heUniform({ seed: l + 1 })), he), /heUniform, He's variance with another shape/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('randomNormal', { stddev: Math.sqrt(2 / (l === 0 ? PORT.inputs : PORT.units)), seed: l + 1 })), he),
+      /not truncated .*kaiming_normal_/);
+    // A right port with a wrong prediction: He's factor 2 forgotten.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), 2 ** -PORT.depth), /Your port is right/, /counted ReLU's halving .* not the factor 2/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), 0.2), /Your port is right/, /multiplies the mean square by fanIn · Var\(w\) \/ 2/);
+    // Another model than the snippet's.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { activation: 'linear' }), he), /Layer 1 has activation 'linear'/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { depth: 3 }), he), /The model has 3 layers/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { units: 16 }), he), /Layer 1 has 16 units/);
+    // Nonsense and bad input.
+    wrong(K.checkKerasPort(() => 3, he), /should return a TensorFlow\.js model/);
+    // The checker disposes every model it was handed, this one too.
+    const one = port((l) => K.tfInitializer('heNormal', { seed: l + 1 }))();
+    wrong(K.checkKerasPort(() => one, he), /same model object twice/);
+    wrong(K.checkKerasPort(() => { throw new Error('todo'); }, he), /threw: todo/);
+    wrong(K.checkKerasPort('heNormal', he), /should be a function/);
+    wrong(K.checkKerasPort(naive, NaN), /prediction should be a positive number/);
+    wrong(K.checkKerasPort(naive, -1), /prediction should be a positive number/);
+    wrong(K.checkKerasPort(naive, '1'), /prediction should be a positive number/);
+  });
+});
