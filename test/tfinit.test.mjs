@@ -297,6 +297,30 @@ test('tfjs facts the chapter explains: normal family at 0.88, minval/stddev 0 dr
     const [k0, k1] = kernels(m);
     assert.deepEqual(k0, k1, 'a shared seeded tfjs initializer now gives layers different kernels');
     m.dispose();
+    // The appendix's other rows. varianceScaling's literal 'truncatedNormal' is a uniform: no
+    // weight beyond sqrt(3 scale / fanIn) (float32 rounding aside), where a normal of that std
+    // would put 1/12 of its weights.
+    const literal = stats(tf.initializers.varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'truncatedNormal', seed: 1 }));
+    assert.ok(Math.max(-literal.min, literal.max) <= Math.fround(Math.sqrt(3 / FAN_IN)) * (1 + 1e-6), `varianceScaling 'truncatedNormal' reaches ${literal.max}: no longer a uniform?`);
+    // Seed 0: the normal family draws a new seed each time, the uniform family keeps 0.
+    const twice = (make) => tf.tidy(() => [make(), make()].map((i) => i.apply([20, 30]).dataSync()));
+    const [h0, h1] = twice(() => tf.initializers.heNormal({ seed: 0 }));
+    assert.notDeepEqual(h0, h1, 'heNormal({seed: 0}) now replays: seed 0 honoured?');
+    const [g0, g1] = twice(() => tf.initializers.glorotUniform({ seed: 0 }));
+    assert.deepEqual(g0, g1, 'glorotUniform({seed: 0}) no longer replays');
+    // A dense layer's default kernel: Glorot normal (fanAvg, 'normal'); an LSTM's forget bias off.
+    const { kernelInitializer } = tf.layers.dense({ units: 4 }).getConfig();
+    assert.deepEqual(kernelInitializer, { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'normal', seed: null } });
+    const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 4, inputShape: [3, 2] })] });
+    assert.ok(lstm.layers[0].getWeights()[2].dataSync().every((v) => v === 0), 'an LSTM\'s biases now start other than at 0: unitForgetBias on by default?');
+    lstm.dispose();
+  });
+  // unitForgetBias's initializer leaves tensors behind when the layer is built outside tf.tidy
+  // (the outer tidy here frees them).
+  tf.tidy(() => {
+    const before = tf.memory().numTensors;
+    tf.sequential({ layers: [tf.layers.lstm({ units: 4, inputShape: [3, 2], unitForgetBias: true })] }).dispose();
+    assert.ok(tf.memory().numTensors > before, 'an LSTM with unitForgetBias no longer leaves tensors behind: the appendix can drop its row');
   });
 });
 
