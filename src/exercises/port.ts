@@ -181,7 +181,7 @@ function judge(a: tf.LayersModel, b: tf.LayersModel, prediction: number): Feedba
   } else if (ruleTfjs) {
     const cut = `TensorFlow.js's normal family (heNormal, or varianceScaling with distribution 'normal') cuts the normal at 2 std without Keras's correction, which costs each ReLU layer ${fmt(1 - T * T)} of the mean square.`;
     faults.push(ruleTfjs === RULES[0]
-      ? `Every kernel samples ${T.toFixed(4)} of He's std sqrt(2 / fanIn): ${cut} Divide the scale by ${T.toFixed(4)}² (varianceScaling({ scale: 2 / K.TRUNCATION_STD ** 2, mode: 'fanIn', distribution: 'normal', seed })) or use K.tfInitializer('heNormal', { seed }).`
+      ? `Every kernel samples ${T.toFixed(4)} of He's std sqrt(2 / fanIn): ${cut} The chapter showed two ways round it, one in plain TensorFlow.js.`
       : `${ruleTfjs.says} And the kernels sample ${T.toFixed(4)} of that rule's std: ${cut}`);
   } else {
     const ratios = stats.map((k) => k.ratio);
