@@ -574,7 +574,7 @@ test('seeds: a Keras initializer instance returns the same values on every call,
   assert.ok(s.docWarns, `the docstring no longer says so: ${s.docSentence}`);
   assert.equal(s.seededSameTwice, true, 'HeNormal(seed=42) twice');
   assert.equal(s.seededSharedIdentical, true, 'two Dense layers sharing HeNormal(seed=42)');
-  // Keras 3 goes further than the chapter says: an unseeded instance draws its seed once.
+  // Keras 3 goes further than its documentation says (chapter 5 states it): an unseeded instance draws its seed once.
   assert.equal(s.unseededSameTwice, true, 'HeNormal() twice');
   assert.equal(s.unseededSharedIdentical, true, 'two Dense layers sharing HeNormal()');
   assert.equal(s.defaultLayersIdentical, false, 'two default Dense layers');
