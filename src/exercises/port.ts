@@ -237,8 +237,9 @@ function judge(a: tf.LayersModel, b: tf.LayersModel, prediction: number): Feedba
     predictionSays = `. Each ReLU layer multiplies the mean square by fanIn · Var(w) / 2, here ${fmt(perLayer)} on average, so these kernels predict ${fmt(product)} after ${depth} layers.`;
   }
   const spread = `Only the average over networks keeps the product exactly: at width ${PORT.units} one network scatters around it, the more the deeper (Hanin and Nica, 2019), and another seed gives another value.`;
-  // A matching prediction on a faulty port still meets a measured value off the product: say why.
-  if (faults.length) return wrong(`Not yet. ${faults.join(' ')} ${measured}${predictionSays}${predictionRight ? ` ${spread}` : ''}`);
+  // Where the measured signal sits off the product (or the prediction matched the product, not it), say why.
+  const offProduct = predictionRight || Math.abs(Math.log(kept / product)) > Math.log(PREDICTION_FACTOR);
+  if (faults.length) return wrong(`Not yet. ${faults.join(' ')} ${measured}${predictionSays}${offProduct ? ` ${spread}` : ''}`);
   const ratios = stats.map((k) => k.ratio);
   const portSays = `Your port is right: every kernel samples Keras's HeNormal (std ${fmt(Math.min(...ratios))} to ${fmt(Math.max(...ratios))} times sqrt(2 / fanIn), cut at ${fmt(stats[1].tail)} std), no two layers start alike, and a second build gives the same model.`;
   if (!predictionRight) return wrong(`${portSays} ${measured}${predictionSays} ${spread}`);
