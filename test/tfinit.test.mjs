@@ -392,7 +392,8 @@ test('port checker (chapter 5): a right port passes, each usual slip is named, b
     wrong(K.checkKerasPort(() => one, he), /same model object twice/);
     wrong(K.checkKerasPort(() => { throw new Error('todo'); }, he), /threw: todo/);
     wrong(K.checkKerasPort('heNormal', he), /should be a function/);
-    wrong(K.checkKerasPort(naive, NaN), /prediction should be a positive number/);
+    wrong(K.checkKerasPort(naive, NaN), /Write your prediction in place of NaN/);
+    wrong(K.checkKerasPort(naive, Infinity), /prediction should be a positive number/);
     wrong(K.checkKerasPort(naive, -1), /prediction should be a positive number/);
     wrong(K.checkKerasPort(naive, '1'), /prediction should be a positive number/);
   });

@@ -86,6 +86,8 @@ const RULES: { ratio: (k: KernelStats) => number; says: string }[] = [
  */
 export function checkKerasPort(build: () => tf.LayersModel, prediction: number): Feedback {
   if (typeof build !== 'function') return wrong(`Your port should be a function () => model that builds the TensorFlow.js model; got ${describe(build)}.`);
+  // NaN is the cell's starting value: the measurement would give the answer away before the learner predicts.
+  if (Number.isNaN(prediction)) return wrong(`Write your prediction in place of NaN: the share of the input's mean square that the last layer (layer ${PORT.depth}) keeps, 1 being all of it. The checker then builds your port and measures it.`);
   if (typeof prediction !== 'number' || !Number.isFinite(prediction) || prediction <= 0) {
     return wrong(`Your prediction should be a positive number, the share of the input's mean square that the last layer keeps (1 would be all of it); got ${describe(prediction)}.`);
   }
