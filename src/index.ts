@@ -113,6 +113,7 @@ export {
   tfHeNormalVariances,
 } from './exercises/fans';
 export type { ConvQuestion, Padding } from './exercises/fans';
+export { PORT, checkKerasPort } from './exercises/port';
 export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
