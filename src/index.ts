@@ -86,7 +86,7 @@ export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } 
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
 // backend/: which TensorFlow.js backend runs what
-export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
+export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, LARGE_TRAINING_STEP, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
 export type { BackendChoice, Backends } from './backend/backends';
 
 // notebook/: the chapter's first cell, charts, live displays, tables, prose
@@ -104,12 +104,16 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
-export { checkSymmetryFix } from './exercises/symmetry';
+export { TIE_PUZZLE, TIE_PUZZLE_SIZES, TIE_PUZZLE_STEPS, checkTiePuzzle, measureTiePuzzle } from './exercises/symmetry';
+export type { TiePuzzleName } from './exercises/symmetry';
+export { GROWTH_QUESTION, checkGrowthDepth, measureGrowthDepth } from './exercises/depth';
+export type { GrowthMeasurement } from './exercises/depth';
 export {
   MYSTERY_NETWORK, PADDINGS, TF_HE_NETWORKS, checkConvFactor, checkHistogramGuess, checkTfHeNormalDepth, convVarianceFactor, measureConvFactor, mysteryHistograms,
   tfHeNormalVariances,
 } from './exercises/fans';
 export type { ConvQuestion, Padding } from './exercises/fans';
+export { PORT, checkKerasPort } from './exercises/port';
 export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
 export { checkStreamPrediction, STREAM_TASK } from './exercises/residual';
