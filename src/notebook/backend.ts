@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../core/checks';
+import { registerWasmKernels } from './wasm-kernels';
 
 /** Values of the TFJS_BACKEND environment variable, fastest first. */
 export const BACKEND_NAMES = ['node', 'wasm', 'cpu'] as const;
@@ -23,6 +24,8 @@ function tryRequire(id: string): boolean {
 async function activate(choice: BackendChoice): Promise<boolean> {
   if (choice === 'node' && !tryRequire('@tensorflow/tfjs-node')) return false;
   if (choice === 'wasm' && !tryRequire('@tensorflow/tfjs-backend-wasm')) return false;
+  // wasm lacks the filter gradient of a convolution (tfjs#8474): without it no CNN trains there.
+  if (choice === 'wasm') registerWasmKernels();
   try {
     return (await tf.setBackend(TF_NAME[choice])) && tf.getBackend() === TF_NAME[choice];
   } catch {
