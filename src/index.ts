@@ -123,4 +123,6 @@ export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
+export { checkInitFix, mysteryModel } from './exercises/checkup';
+export type { CheckupAnswer } from './exercises/checkup';
 export { feedback } from './exercises/feedback';

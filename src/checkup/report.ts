@@ -173,6 +173,16 @@ export function makeOptimizer(name: ReportOptimizer, lr: number): tf.Optimizer {
   }
 }
 
+/**
+ * Disposes an optimizer and its state. TensorFlow.js 4.22's MomentumOptimizer.dispose does not
+ * call its parent's, which holds the learning rate as a kept scalar (c): that one is disposed here.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+  if (c && !c.isDisposed) c.dispose();
+}
+
 const rmsOf = (v: ArrayLike<number>) => {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
@@ -337,7 +347,7 @@ export function initReport(model: tf.LayersModel, batch: Batch, options: InitRep
         optimizer.applyGradients(Object.fromEntries(copies.map((c, i) => [c.name, g[i]])));
         deltas = copies.map((c, i) => tf.sub(c, kernels[i]).dataSync() as Float32Array);
       } finally {
-        optimizer.dispose();
+        disposeOptimizer(optimizer);
         copies.forEach((c) => c.dispose());
       }
     });

@@ -11,7 +11,7 @@ import { DEFAULT_SEED, Seed, checkSeed, makeRng, permutation } from '../core/ran
 import { Examples } from '../data/examples';
 import { readModel } from './graph';
 import { classesOf, crossEntropy, logitsFrom, logitsSources } from './loss';
-import { REPORT_OPTIMIZERS, ReportOptimizer, makeOptimizer } from './report';
+import { REPORT_OPTIMIZERS, ReportOptimizer, disposeOptimizer, makeOptimizer } from './report';
 
 export interface TrainModelOptions {
   train: Examples;
@@ -147,7 +147,7 @@ export function trainModel(model: tf.LayersModel, options: TrainModelOptions): M
       if (!Number.isFinite(history.loss[history.loss.length - 1])) break;
     }
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     testSet?.x.dispose();
     testSet?.y.dispose();
   }
