@@ -542,8 +542,8 @@ test('trainModel: its first update ratio is the report\'s one-step ratio, the lo
   close(history.loss[0], report.loss, 'the first step\'s loss is the report\'s');
   assert.ok(history.loss[29] < history.loss[0] / 2, `the loss falls: ${history.loss[0]} -> ${history.loss[29]}`);
   model.dispose();
-  assert.throws(() => K.trainModel(build(), { train, steps: 2, batchSize: 65, learningRate: 0.1 }), /batchSize \(65\) is larger than the training set/);
-  assert.throws(() => K.trainModel(build(), { train: { ...train, features: 10 }, steps: 2, batchSize: 8, learningRate: 0.1 }), /must hold 784 features per example/);
+  await assert.rejects(K.trainModel(build(), { train, steps: 2, batchSize: 65, learningRate: 0.1 }), /batchSize \(65\) is larger than the training set/);
+  await assert.rejects(K.trainModel(build(), { train: { ...train, features: 10 }, steps: 2, batchSize: 8, learningRate: 0.1 }), /must hold 784 features per example/);
 });
 
 // ---------------------------------------------------------------- the exercise's checker

@@ -17,6 +17,10 @@ const say = (v: Verdict) => `${MARK[v.level]} ${v.what}${v.fix ? `. Fix: ${v.fix
 /** One table row per layer (and one for the model, and one per skipped layer), for K.table. */
 export function reportRows(report: InitReport): Record<string, Cell>[] {
   const rows: Record<string, Cell>[] = report.layers.map((l) => layerRow(report, l));
+  // A verdict that repeats the line above word for word (a deep stack drawn alike) is not written again.
+  for (let i = rows.length - 1; i > 0; i--) {
+    if (rows[i].verdict === rows[i - 1].verdict && report.layers[i].verdicts.some((v) => v.level !== 'ok')) rows[i].verdict = '〃 (as the line above)';
+  }
   rows.push({
     layer: 'model', kernel: `batch of ${report.batchSize}`, activation: report.output,
     weights: '', activations: `loss ${num(report.loss)} (best constant ${num(report.constantLoss)})`,

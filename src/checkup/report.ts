@@ -375,8 +375,8 @@ export function initReport(model: tf.LayersModel, batch: Batch, options: InitRep
     const isOutput = outputLayer ? k.layer === outputLayer : k.output === model.outputs[0] || k.output === logitsSource;
     const act = isOutput ? logitsRead! : outputsRead.get(k.output)!;
     const activation = isOutput ? 'logits' : k.activation;
-    const diag = diagnoseKernel(k.kernelShape, weightsRead[i]);
     const expected = expectedRule(isOutput ? 'linear' : k.activation);
+    const diag = diagnoseKernel(k.kernelShape, weightsRead[i], expected.key);
     const ruleStd = diag.stats.std / diag.ratios[expected.key];
     const weightNorm = Math.sqrt(weightsRead[i].reduce((s, v) => s + v * v, 0));
     const { stats, dead } = activationStats({ ...k, activation }, act.values, act.shape, o.saturation);

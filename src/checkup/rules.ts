@@ -113,8 +113,12 @@ const TFJS_NORMAL: Record<string, string> = { glorot: 'glorotNormal', he: 'heNor
  * by 5% (far more than the sampled std's error on 500 values or more, and still well apart:
  * the two bounds are 31% apart), and a normal sample of 500 values stays under the wider
  * 2.39 with probability 2e-4 (each value does with probability 0.983).
+ *
+ * Of the rules within the tolerance, the one keyed `prefer` wins (the rule the layer's
+ * activation asks for: for a Dense layer with far fewer outputs than inputs, Glorot's and
+ * He's std differ by less than the tolerance), then the nearest.
  */
-export function diagnoseKernel(shape: readonly number[], values: ArrayLike<number>): KernelDiagnosis {
+export function diagnoseKernel(shape: readonly number[], values: ArrayLike<number>, prefer?: string): KernelDiagnosis {
   const stats = kernelStats(values);
   const { fanIn, fanOut } = computeFans(shape);
   const rules = rulesFor(shape);
@@ -149,7 +153,8 @@ export function diagnoseKernel(shape: readonly number[], values: ArrayLike<numbe
     }
   }
   const miss = (c: RuleMatch) => Math.abs(Math.log(c.ratio / (c.truncationPitfall ? TRUNCATION_STD : 1)));
-  const best = candidates.reduce((a, b) => (miss(b) < miss(a) ? b : a));
-  const match = miss(best) <= Math.log(1 + tolerance) ? best : null;
+  const within = candidates.filter((c) => miss(c) <= Math.log(1 + tolerance));
+  const pool = within.some((c) => c.rule.key === prefer) ? within.filter((c) => c.rule.key === prefer) : within;
+  const match = pool.length ? pool.reduce((a, b) => (miss(b) < miss(a) ? b : a)) : null;
   return { ...base, shape: kind, match };
 }

@@ -57,11 +57,21 @@ function checkData(name: string, data: unknown, size: number, classes: number): 
 }
 
 /**
- * Trains `model` (in place: its weights change) for `steps` minibatch steps and returns the
- * history. The model must be one initReport accepts (a classifier; its loss is the
- * cross-entropy from its logits). Stops at the first step whose loss is not finite.
+ * Lets the event loop run. In a notebook every display update is a message on the kernel's
+ * ZeroMQ socket, and zeromq.js defers one send in every 512 to the event loop: a second send
+ * before the loop has run throws "Socket is busy writing" and can take the kernel down. A
+ * training loop that updates a live chart must therefore yield between steps. (Browsers and
+ * workers without setImmediate take a timer.)
  */
-export function trainModel(model: tf.LayersModel, options: TrainModelOptions): ModelHistory {
+const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/**
+ * Trains `model` (in place: its weights change) for `steps` minibatch steps and resolves to the
+ * history. The model must be one initReport accepts (a classifier; its loss is the
+ * cross-entropy from its logits). Stops at the first step whose loss is not finite. It yields to
+ * the event loop after every step, so that a live chart updated from onStep reaches the page.
+ */
+export async function trainModel(model: tf.LayersModel, options: TrainModelOptions): Promise<ModelHistory> {
   const graph = readModel(model);
   const size = graph.inputShape.reduce((a, b) => a * b, 1);
   const classes = classesOf(graph);
@@ -144,6 +154,7 @@ export function trainModel(model: tf.LayersModel, options: TrainModelOptions): M
       if (o.evalEvery && step % o.evalEvery === 0 && step !== o.steps) evaluate(step);
       if (step === o.steps) evaluate(step);
       o.onStep?.(history);
+      await yieldToEventLoop();
       if (!Number.isFinite(history.loss[history.loss.length - 1])) break;
     }
   } finally {
