@@ -109,7 +109,7 @@ export { diagnoseKernel, kernelStats, rulesFor } from './checkup/rules';
 export type { KernelDiagnosis, KernelShape, KernelStats, Rule, RuleMatch } from './checkup/rules';
 export { crossEntropy, entropyOf, logPriorBias, priorOf } from './checkup/loss';
 export { trainModel } from './checkup/train';
-export { HISTOGRAM_KINDS, histogramFigure, reportHistograms, reportRows, reportTable } from './checkup/render';
+export { HISTOGRAM_KINDS, histogramFigure, reportHistograms, reportHtml, reportRows, reportTable } from './checkup/render';
 export type { HistogramKind } from './checkup/render';
 export type { ModelHistory, TrainModelOptions } from './checkup/train';
 export type { Batch } from './checkup/loss';

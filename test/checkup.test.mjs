@@ -491,7 +491,8 @@ test('layers with weights but no kernel are listed as skipped, with the reason',
   assert.equal(r.normalized.length, 1);
   assert.ok(r.verdicts.some((v) => /moving statistics/.test(v.what)));
   const rows = K.reportRows(r);
-  assert.ok(rows.some((row) => row.kernel === 'skipped'));
+  assert.ok(rows.some((row) => row.summary === 'skipped' && /normalization/.test(row.verdict)));
+  assert.match(K.reportHtml(r), /<td colspan="7"[^>]*>[^<]*normalization/);
 });
 
 test('bad input gets an Error that names it', () => {

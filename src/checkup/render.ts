@@ -6,60 +6,109 @@
 import { checkOneOf } from '../core/checks';
 import { displayHtml } from '../notebook/display';
 import { COLORS, Figure, figure, plotHtml } from '../notebook/plot';
-import { Cell, table } from '../notebook/table';
+import { Cell } from '../notebook/table';
+import { escapeHtml } from '../core/html';
 import type { InitReport, LayerReport } from './report';
-import { Verdict, num } from './verdicts';
+import { INIT_PROBLEMS, Verdict, num } from './verdicts';
 
 const MARK = { ok: '✔', warn: '⚠', bad: '✘' } as const;
+const TINT = { ok: '#f1f8f1', warn: '#fff6e6', bad: '#fdecea' } as const;
 
 const say = (v: Verdict) => `${MARK[v.level]} ${v.what}${v.fix ? `. Fix: ${v.fix}.` : '.'}`;
 
-/** One table row per layer (and one for the model, and one per skipped layer), for K.table. */
-export function reportRows(report: InitReport): Record<string, Cell>[] {
-  const rows: Record<string, Cell>[] = report.layers.map((l) => layerRow(report, l));
-  // A verdict that repeats the line above word for word (a deep stack drawn alike) is not written again.
-  for (let i = rows.length - 1; i > 0; i--) {
-    if (rows[i].verdict === rows[i - 1].verdict && report.layers[i].verdicts.some((v) => v.level !== 'ok')) rows[i].verdict = '〃 (as the line above)';
-  }
-  rows.push({
-    layer: 'model', kernel: `batch of ${report.batchSize}`, activation: report.output,
-    weights: '', activations: `loss ${num(report.loss)} (best constant ${num(report.constantLoss)})`,
-    'saturated / dead': '', 'gradient std': '', '‖g‖/‖W‖': '', 'update/‖W‖': '',
-    verdict: report.verdicts.map(say).join(' '),
-  });
-  for (const s of report.skipped) rows.push({ layer: `${s.name} (${s.type})`, kernel: 'skipped', verdict: s.reason });
-  return rows;
-}
-
-function layerRow(report: InitReport, l: LayerReport): Record<string, Cell> {
+/** The numbers of a layer's line: fans, activation, weights, activations, health, gradient, update. */
+function layerCells(l: LayerReport): Record<string, Cell> {
   const a = l.activations;
   const health = a.saturated !== null
     ? `${(100 * a.saturated).toFixed(1)}% saturated`
     : a.deadUnits !== null ? `${a.deadUnits} of ${a.units} dead` : '';
+  const dense = l.kernelShape.length === 2;
   return {
-    layer: `${l.name} (${l.type})`,
-    kernel: `[${l.kernelShape.join(', ')}], fans ${l.fanIn} → ${l.fanOut}`,
+    layer: l.name,
+    type: l.type,
+    fans: dense ? `${l.fanIn} → ${l.fanOut}` : `[${l.kernelShape.join(', ')}]: ${l.fanIn} → ${l.fanOut}`,
     activation: l.activation + (l.via.length ? ` (${l.via.join(', ')})` : ''),
     weights: `std ${num(l.weight.stats.std)}: ${l.weight.rule}`,
-    activations: `${num(a.mean)} ± ${num(a.std)}`,
+    'mean ± std': `${num(a.mean)} ± ${num(a.std)}`,
     'saturated / dead': health,
     'gradient std': num(l.gradient.std),
     '‖g‖/‖W‖': l.gradient.toWeight === null ? '' : num(l.gradient.toWeight),
     'update/‖W‖': l.update.toWeight === null ? '' : num(l.update.toWeight),
-    verdict: l.verdicts.map(say).join(' '),
   };
 }
 
+/** A verdict in a few words, for a line that repeats the one above it. */
+function shortForm(v: Verdict, l: LayerReport): string {
+  const a = l.activations;
+  switch (v.problem) {
+    case 'truncationPitfall': return `${l.weight.rule} again`;
+    case 'saturation': return `${(100 * (a.saturated ?? 0)).toFixed(0)}% saturated`;
+    case 'deadUnits': return `${a.deadUnits} of ${a.units} units dead`;
+    case 'vanishingSignal':
+    case 'explodingSignal': return `the signal at ${num(a.signal)} of the input's rms (this layer: × ${num(a.gain)})`;
+    case 'updateSize': return `one step moves it by ${num(l.update.toWeight ?? 0)} of its norm`;
+    default: return v.problem ? INIT_PROBLEMS[v.problem] : v.what;
+  }
+}
+
 /**
- * Shows the report as a table: per layer its kernel and fans, the activation after it, the
- * weights' std and the rule it matches, the activations' mean ± std, the saturated share or
- * the dead units, the kernel gradient's std and its norm over the kernel's, one optimizer
- * step over the kernel (the update-to-weight ratio), and the verdict (what is wrong, the fix).
+ * The report as rows (objects keyed by column, with the verdict in its own key), one per layer,
+ * one for the model and one per skipped layer: what reportTable shows, for tests and other
+ * renderers. A verdict that repeats one of the line above (the same problem and fix: a deep
+ * stack drawn alike) is written in a few words.
+ */
+export function reportRows(report: InitReport): Record<string, Cell>[] {
+  const rows: Record<string, Cell>[] = report.layers.map((l, i) => {
+    const above = i > 0 ? report.layers[i - 1].verdicts : [];
+    const said = l.verdicts.map((v) => (v.level !== 'ok' && above.some((u) => u.problem === v.problem && u.level === v.level && u.fix === v.fix)
+      ? `${MARK[v.level]} ${shortForm(v, l)}, as on the line above.`
+      : say(v)));
+    return { ...layerCells(l), verdict: said.join(' ') };
+  });
+  rows.push({
+    layer: 'model', type: `batch of ${report.batchSize}`, activation: report.output,
+    summary: `initial loss ${num(report.loss)}; best constant prediction ${num(report.constantLoss)}${report.balanced ? ` (ln ${report.classes})` : ' (the prior\'s entropy)'}`,
+    verdict: report.verdicts.map(say).join(' '),
+  });
+  for (const s of report.skipped) rows.push({ layer: s.name, type: s.type, summary: 'skipped', verdict: s.reason });
+  return rows;
+}
+
+const worst = (vs: Verdict[]): keyof typeof TINT => (vs.some((v) => v.level === 'bad') ? 'bad' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok');
+
+const NUMBERS = ['weights', 'mean ± std', 'saturated / dead', 'gradient std', '‖g‖/‖W‖', 'update/‖W‖'];
+
+/** The report's table as HTML: each line's numbers, then its verdict across the whole width, tinted by how bad it is. */
+export function reportHtml(report: InitReport, caption?: string): string {
+  const rows = reportRows(report);
+  const levels = [...report.layers.map((l) => worst(l.verdicts)), worst(report.verdicts), ...report.skipped.map(() => 'ok' as const)];
+  const text = (v: Cell) => escapeHtml(v === undefined || v === null ? '' : String(v));
+  const width = NUMBERS.length + 1;
+  const cellStyle = 'padding:.3rem .45rem';
+  const body = rows.map((r, i) => {
+    const tint = TINT[levels[i]];
+    const second = [r.type, r.fans, r.activation].filter((x) => x !== undefined && x !== '').map(text).join(', ');
+    const head = `<td style="${cellStyle}">${text(r.layer)}<br><span style="color:#666;font-size:12px">${second}</span></td>`;
+    const numbers = r.summary !== undefined
+      ? `<td colspan="${NUMBERS.length}" style="${cellStyle}">${text(r.summary)}</td>`
+      : NUMBERS.map((c) => `<td style="${cellStyle}">${text(r[c])}</td>`).join('');
+    return `<tr style="background:${tint}">${head}${numbers}</tr>` +
+      `<tr style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px">${text(r.verdict)}</td></tr>`;
+  }).join('');
+  const title = caption ?? `Init report: one batch of ${report.batchSize}, one ${report.optimizer} step at learning rate ${report.learningRate}; ✘ harmful, ⚠ worth fixing, ✔ fine`;
+  const header = ['layer', ...NUMBERS].map((c) => `<th style="${cellStyle}">${escapeHtml(c)}</th>`).join('');
+  return `<table class="course-table course-report"><caption>${escapeHtml(title)}</caption><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * Shows the report as a table: per layer its fans, the activation after it, the weights' std
+ * and the rule it matches, the activations' mean ± std, the saturated share or the dead units,
+ * the kernel gradient's std and its norm over the kernel's, one optimizer step over the kernel
+ * (the update-to-weight ratio); under each line its verdict (what is wrong, and the fix), and
+ * the model's line (the initial loss) and the skipped layers last.
  */
 export function reportTable(report: InitReport, caption?: string): void {
-  table(reportRows(report), {
-    caption: caption ?? `Init report: one batch of ${report.batchSize}, one ${report.optimizer} step at learning rate ${report.learningRate}; ✘ harmful, ⚠ worth fixing, ✔ fine`,
-  });
+  displayHtml(reportHtml(report, caption));
 }
 
 export const HISTOGRAM_KINDS = ['activation', 'gradient', 'weight'] as const;

@@ -40,8 +40,10 @@ export interface RuleMatch {
   ratio: number;
   /** True when the kernel is a truncated normal at 0.8796 of the rule: TensorFlow.js's normal family. */
   truncationPitfall: boolean;
-  /** What the kernel is, in words: "He", "0.88 × He (TensorFlow.js's heNormal: truncated, not rescaled)". */
+  /** What the kernel is, in words: "He", "0.88 × He". */
   label: string;
+  /** For the 0.88: the initializer that samples it ("TensorFlow.js's heNormal"). */
+  source?: string;
 }
 
 export interface KernelDiagnosis {
@@ -146,10 +148,7 @@ export function diagnoseKernel(shape: readonly number[], values: ArrayLike<numbe
     if (rule.key === 'torchDefault' && kind !== 'uniform' && kind !== 'unclear') continue;
     candidates.push({ rule, ratio: ratios[rule.key], truncationPitfall: false, label: rule.label });
     if ((kind === 'truncatedNormal' || kind === 'unclear') && rule.key in TFJS_NORMAL) {
-      candidates.push({
-        rule, ratio: ratios[rule.key], truncationPitfall: true,
-        label: `0.88 × ${rule.label} (TensorFlow.js's ${TFJS_NORMAL[rule.key]}: cut at 2 std, not rescaled)`,
-      });
+      candidates.push({ rule, ratio: ratios[rule.key], truncationPitfall: true, label: `0.88 × ${rule.label}`, source: `TensorFlow.js's ${TFJS_NORMAL[rule.key]}` });
     }
   }
   const miss = (c: RuleMatch) => Math.abs(Math.log(c.ratio / (c.truncationPitfall ? TRUNCATION_STD : 1)));

@@ -77,8 +77,13 @@ export const REPORT_LIMITS = {
 const verdict = (level: VerdictLevel, problem: InitProblem | null, what: string, fix = ''): Verdict => ({ level, problem, what, fix });
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
-/** A number in a verdict: 3 significant digits, or an exponent outside [0.001, 10^4). */
-export const num = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? String(Number(x.toPrecision(3))) : x.toExponential(2));
+/** A number in a verdict: 3 significant digits (2.30, 0.0446, 11.8), whole from 1000 to 10^4, an exponent outside [0.001, 10^4). */
+export const num = (x: number) => {
+  const a = Math.abs(x);
+  if (x === 0) return '0';
+  if (a >= 1e3 && a < 1e4) return String(Math.round(x));
+  return a >= 1e-3 && a < 1e4 ? x.toPrecision(3) : x.toExponential(2);
+};
 
 /** The initializer that fixes a layer followed by its activation. */
 function ruleFix(l: LayerReport): string {
@@ -109,7 +114,7 @@ export function layerVerdicts(report: InitReport, i: number): Verdict[] {
     out.push(verdict('bad', 'weightMean', `the weights' mean is ${num(w.stats.mean)}, ${num(Math.abs(w.stats.mean) / w.stats.std)} of their std: every unit adds the same offset, the inputs' mean times the mean weight (tf.initializers.randomUniform({ minval: 0 }) does this: it drops the 0 and samples [-0.05, maxval))`, ruleFix(l)));
   }
   if (w.match?.truncationPitfall) {
-    const name = w.match.label.match(/TensorFlow\.js's (\w+)/)?.[1] ?? 'heNormal';
+    const name = w.match.source?.match(/TensorFlow\.js's (\w+)/)?.[1] ?? 'heNormal';
     out.push(verdict('warn', 'truncationPitfall', `drawn at 0.88 of ${w.match.rule.label}'s std: TensorFlow.js's ${name} (and the default kernel initializer, glorotNormal) cuts a normal at 2 std without Keras's rescaling, so each such layer multiplies the signal's variance by 0.77`,
       `K.tfInitializer('${name}') samples as Keras does; so does the uniform form, '${name.replace('Normal', 'Uniform')}'`));
   }
