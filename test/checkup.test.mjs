@@ -589,3 +589,19 @@ test('the mystery model is the same on every call, and leaves nothing behind', a
   assert.deepEqual(await weights(), await weights());
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('the table writes a verdict repeated from the line above in a few words, and the histograms have a curve per layer', () => {
+  const r = reportOf(mlp(new Array(4).fill(64), 'relu', (i) => tf.initializers.heNormal({ seed: i + 1 }), small));
+  const rows = K.reportRows(r);
+  assert.match(rows[0].verdict, /^⚠ drawn at 0\.88 of He's std: TensorFlow\.js's heNormal/);
+  assert.match(rows[1].verdict, /^⚠ 0\.88 × He again, as on the line above\./);
+  assert.equal(rows.length, r.layers.length + 1, 'a line per layer and one for the model');
+  assert.match(rows[rows.length - 1].summary, /^initial loss \d\.\d\d; best constant prediction 2\.30 \(ln 10\)$/);
+  const html = K.reportHtml(r);
+  assert.equal((html.match(/<td colspan="7"/g) ?? []).length, r.layers.length + 1, 'each line\'s verdict spans the table');
+  assert.equal((html.match(/<td colspan="6"/g) ?? []).length, 1, 'the model line\'s loss spans its number columns');
+  assert.equal(K.histogramFigure(r, 'activation').data.length, 4, 'the hidden layers\' activations');
+  assert.equal(K.histogramFigure(r, 'activation', { withOutput: true }).data.length, 5);
+  assert.equal(K.histogramFigure(r, 'gradient').data.length, 5);
+  assert.throws(() => K.histogramFigure(r, 'logits'), /kind must be one of activation, gradient, weight/);
+});

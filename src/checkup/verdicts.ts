@@ -70,6 +70,12 @@ export const REPORT_LIMITS = {
   /** Update-to-weight ratios of a hidden layer: below updateLow a step barely moves it; above updateHigh a step rewrites it. */
   updateLow: 1e-5,
   updateHigh: 0.1,
+  /**
+   * The output layer's: a small one (the fix for a large initial loss) always moves fast
+   * relative to itself, but above half its norm per step the first steps rewrite it, and the
+   * loss jumps before it falls.
+   */
+  outputUpdateHigh: 0.5,
   /** The first kernel's gradient-to-weight ratio below this share of the largest hidden layer's: gradients vanish toward the input. */
   gradientSpread: 0.01,
 };
@@ -157,6 +163,10 @@ export function layerVerdicts(report: InitReport, i: number): Verdict[] {
         out.push(verdict('warn', 'updateSize', `one ${report.optimizer} step moves the kernel by ${num(l.update.toWeight)} of its norm: the first steps rewrite it (makemore's rule of thumb is about 1e-3)`, 'lower the learning rate, or look for a gradient that is too large (the output layer?)'));
       }
     }
+  }
+  if (l.isOutput && l.update.toWeight !== null && l.update.toWeight > REPORT_LIMITS.outputUpdateHigh) {
+    out.push(verdict('warn', 'updateSize', `one ${report.optimizer} step moves the output kernel by ${num(l.update.toWeight)} of its norm: the first steps rewrite it, and the loss will jump before it falls`,
+      'a lower learning rate for the first steps (a warm-up), or an output layer drawn less small'));
   }
   const order = { bad: 0, warn: 1, ok: 2 };
   out.sort((p, q) => order[p.level] - order[q.level]);
