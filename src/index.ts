@@ -68,11 +68,12 @@ export { teacherFit, teacherTask } from './train/teacher';
 export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
 export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
-export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
-export type {
-  CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
-  ParametrizedTrainOptions, SweepRow,
-} from './train/parametrized';
+export { trainParametrized } from './train/parametrized';
+export type { ParametrizedHistory, ParametrizedRunOptions, ParametrizedTrainOptions } from './train/parametrized';
+export { coordinateCheck } from './train/coordinate';
+export type { CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
+export { learningRateSweep } from './train/sweep';
+export type { LearningRateSweepOptions, SweepRow } from './train/sweep';
 export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
 export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
