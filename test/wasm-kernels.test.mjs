@@ -1,4 +1,4 @@
-// The wasm backend's missing and slow kernels (src/notebook/wasm-kernels.ts), checked against
+// The wasm backend's missing and slow kernels (src/backend/wasm-kernels.ts), checked against
 // the cpu backend's: the filter gradient of a convolution, and products with a transposed operand.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { tf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 require('@tensorflow/tfjs-backend-wasm');
-const { registerWasmKernels } = require('../dist/notebook/wasm-kernels.js');
+const { registerWasmKernels } = require('../dist/backend/wasm-kernels.js');
 registerWasmKernels();
 const home = tf.getBackend();
 after(() => tf.setBackend(home));
