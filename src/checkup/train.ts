@@ -58,10 +58,11 @@ function checkData(name: string, data: unknown, size: number, classes: number): 
 
 /**
  * Lets the event loop run. In a notebook every display update is a message on the kernel's
- * ZeroMQ socket, and zeromq.js defers one send in every 512 to the event loop: a second send
- * before the loop has run throws "Socket is busy writing" and can take the kernel down. A
- * training loop that updates a live chart must therefore yield between steps. (Browsers and
- * workers without setImmediate take a timer.)
+ * ZeroMQ socket, and zeromq.js defers one send in every 512 in a row to the event loop; the
+ * sends after it wait for the loop (src/notebook/kernel-sends.ts queues them, so the kernel
+ * survives). A training loop that never yields would therefore freeze its live chart partway
+ * until the cell ends; yielding after each step (a few microseconds) keeps it live. (Browsers
+ * and workers without setImmediate take a timer.)
  */
 const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
