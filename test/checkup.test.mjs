@@ -418,6 +418,9 @@ test('(1) an output layer drawn too large is flagged, with the initial loss far 
   const r = reportOf(mlp([128], 'relu', he, tf.initializers.randomNormal({ stddev: 1, seed: 5 })));
   assert.deepEqual(flagged(r), ['outputTooLarge']);
   assert.ok(r.loss - Math.log(10) > K.REPORT_LIMITS.lossBad);
+  // The output layer's own line points to it rather than reading as fine.
+  const out = r.layers.find((l) => l.isOutput);
+  assert.ok(out.verdicts.every((v) => v.level !== 'ok') && /logits start spread/.test(out.verdicts[0].what), out.verdicts.map((v) => v.what).join('; '));
   close(r.constantLoss, Math.log(10), 'a uniform prior given as an option', 1);
   assert.equal(r.balanced, true);
 });

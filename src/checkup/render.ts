@@ -78,7 +78,12 @@ const worst = (vs: Verdict[]): keyof typeof TINT => (vs.some((v) => v.level === 
 
 const NUMBERS = ['weights', 'mean ± std', 'saturated / dead', 'gradient std', '‖g‖/‖W‖', 'update/‖W‖'];
 
-/** The report's table as HTML: each line's numbers, then its verdict across the whole width, tinted by how bad it is. */
+/**
+ * The report's table as HTML: each line's numbers, then its verdict across the whole width,
+ * tinted by how bad it is. Each number's cell carries its column's name (data-label): on a
+ * phone the site's style sheet stacks a line's cells under its name, each with its label,
+ * instead of a table eight columns wide.
+ */
 export function reportHtml(report: InitReport, caption?: string): string {
   const rows = reportRows(report);
   const levels = [...report.layers.map((l) => worst(l.verdicts)), worst(report.verdicts), ...report.skipped.map(() => 'ok' as const)];
@@ -91,9 +96,9 @@ export function reportHtml(report: InitReport, caption?: string): string {
     const head = `<td style="${cellStyle}">${text(r.layer)}<br><span style="color:#666;font-size:12px">${second}</span></td>`;
     const numbers = r.summary !== undefined
       ? `<td colspan="${NUMBERS.length}" style="${cellStyle}">${text(r.summary)}</td>`
-      : NUMBERS.map((c) => `<td style="${cellStyle}">${text(r[c])}</td>`).join('');
+      : NUMBERS.map((c) => `<td data-label="${escapeHtml(c)}" style="${cellStyle}">${text(r[c])}</td>`).join('');
     return `<tr style="background:${tint}">${head}${numbers}</tr>` +
-      `<tr style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px">${text(r.verdict)}</td></tr>`;
+      `<tr class="verdict" style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px">${text(r.verdict)}</td></tr>`;
   }).join('');
   const title = caption ?? `Init report: one batch of ${report.batchSize}, one ${report.optimizer} step at learning rate ${report.learningRate}; ✘ harmful, ⚠ worth fixing, ✔ fine`;
   const header = ['layer', ...NUMBERS].map((c) => `<th style="${cellStyle}">${escapeHtml(c)}</th>`).join('');

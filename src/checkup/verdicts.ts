@@ -168,6 +168,15 @@ export function layerVerdicts(report: InitReport, i: number): Verdict[] {
     out.push(verdict('warn', 'updateSize', `one ${report.optimizer} step moves the output kernel by ${num(l.update.toWeight)} of its norm: the first steps rewrite it, and the loss will jump before it falls`,
       'a lower learning rate for the first steps (a warm-up), or an output layer drawn less small'));
   }
+  // An output layer whose logits start spread: the model line names the excess loss; this line
+  // says where it comes from (and is not marked fine next to it).
+  const excess = report.loss - report.constantLoss;
+  const spreadLoss = excess > REPORT_LIMITS.lossWarn &&
+    !(excess > REPORT_LIMITS.biasWarn && report.logitSpread < REPORT_LIMITS.smallLogits && !report.balanced);
+  if (l.isOutput && w.shape !== 'constant' && spreadLoss) {
+    out.push(verdict('warn', null, `its logits start spread by ${num(report.logitSpread)} within an example (the kernel is ${num(w.ratios.glorot)} × Glorot's std): the excess initial loss of the model line below`,
+      'draw it small or zero (the model line)'));
+  }
   const order = { bad: 0, warn: 1, ok: 2 };
   out.sort((p, q) => order[p.level] - order[q.level]);
   if (!out.length) {
