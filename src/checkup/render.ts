@@ -89,7 +89,7 @@ export function reportHtml(report: InitReport, caption?: string): string {
   const levels = [...report.layers.map((l) => worst(l.verdicts)), worst(report.verdicts), ...report.skipped.map(() => 'ok' as const)];
   const text = (v: Cell) => escapeHtml(v === undefined || v === null ? '' : String(v));
   const width = NUMBERS.length + 1;
-  const cellStyle = 'padding:.3rem .45rem';
+  const cellStyle = 'padding:.3rem .45rem;text-align:left'; // JupyterLab right-aligns table cells: the verdicts are prose
   const body = rows.map((r, i) => {
     const tint = TINT[levels[i]];
     const second = [r.type, r.fans, r.activation].filter((x) => x !== undefined && x !== '').map(text).join(', ');
@@ -98,11 +98,11 @@ export function reportHtml(report: InitReport, caption?: string): string {
       ? `<td colspan="${NUMBERS.length}" style="${cellStyle}">${text(r.summary)}</td>`
       : NUMBERS.map((c) => `<td data-label="${escapeHtml(c)}" style="${cellStyle}">${text(r[c])}</td>`).join('');
     return `<tr style="background:${tint}">${head}${numbers}</tr>` +
-      `<tr class="verdict" style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px">${text(r.verdict)}</td></tr>`;
+      `<tr class="verdict" style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px;text-align:left">${text(r.verdict)}</td></tr>`;
   }).join('');
   const title = caption ?? `Init report: one batch of ${report.batchSize}, one ${report.optimizer} step at learning rate ${report.learningRate}; ✘ harmful, ⚠ worth fixing, ✔ fine`;
   const header = ['layer', ...NUMBERS].map((c) => `<th style="${cellStyle}">${escapeHtml(c)}</th>`).join('');
-  return `<table class="course-table course-report"><caption>${escapeHtml(title)}</caption><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<table class="course-table course-report"><caption style="text-align:left">${escapeHtml(title)}</caption><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /**
