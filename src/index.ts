@@ -126,7 +126,8 @@ export {
   tfHeNormalVariances,
 } from './exercises/fans';
 export type { ConvQuestion, Padding } from './exercises/fans';
-export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
+export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
+export type { SeparationAnswer } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';

@@ -40,34 +40,44 @@ test('branch scale (chapter 7): the right formula passes, the usual slips are na
   expectWrong(K.checkBranchScale(0.2), /should be a function/);
 });
 
-test('χ₁ from q* (chapter 6): the right function passes, the usual slips are named', () => {
-  const layer = (sw2, sb2) => ({ activation: 'tanh', weightVariance: sw2, biasVariance: sb2 });
-  const slope = (q) => K.activationMoments({ activation: 'tanh', variance: q }).slopeSquare;
-  // The chapter's solution: iterate the variance map to q*, then sigma_w^2 E[tanh'(z)^2] there.
-  const fixed = (sw2, sb2) => {
-    let q = 1;
-    for (let step = 0; step < 100; step++) q = K.varianceMap(layer(sw2, sb2), q);
-    return q;
+test('a 200-layer tanh network that still separates (chapter 6): the right answer passes, the usual slips are named', () => {
+  const T = K.SEPARATION_TASK;
+  const layer = (sw2) => ({ activation: 'tanh', weightVariance: sw2, biasVariance: T.biasVariance });
+  // The chapter's solution: the edge for this bias variance, then the correlation map from layer 1.
+  const predict = (sw2, c0, { steps = T.depth - 1, q, firstBias = true } = {}) => {
+    const qStar = K.meanField(layer(sw2)).qStar;
+    let c = firstBias ? ((qStar - T.biasVariance) * c0 + T.biasVariance) / qStar : c0;
+    for (let l = 0; l < steps; l++) c = K.correlationMap(layer(sw2), q ?? qStar, c);
+    return 1 - c;
   };
-  const chi1 = (sw2, sb2) => sw2 * slope(fixed(sw2, sb2));
-  const verdict = K.checkChi1(chi1);
+  const edge = K.criticalWeightVariance({ activation: 'tanh', biasVariance: T.biasVariance });
+  const answer = (sw2, o = {}) => ({ weightVariance: sw2, unrelated: predict(sw2, T.unrelated, o), similar: predict(sw2, T.similar, o) });
+  const right = answer(edge);
+  const verdict = K.checkSeparation(right);
   expectRight(verdict);
-  assert.match(verdict.message, /crosses 1 at σ_w² = 1\.76\d+ for σ_b² = 0\.05, the edge of chaos/);
-  expectRight(K.checkChi1((sw2, sb2) => K.meanField(layer(sw2, sb2)).chi1));
-  const qStar = (sw2, sb2) => K.meanField(layer(sw2, sb2)).qStar;
-  expectWrong(K.checkChi1((sw2) => sw2), /σ_w² itself.*linear one/);
-  expectWrong(K.checkChi1((sw2) => sw2 * slope(1)), /slope at q = 1/);
-  expectWrong(K.checkChi1((sw2, sb2) => sw2 * slope(K.varianceMap(layer(sw2, sb2), 1))), /one step of the variance map/);
-  expectWrong(K.checkChi1((sw2, sb2) => slope(qStar(sw2, sb2))), /E\[tanh′\(z\)²\] alone/);
-  expectWrong(K.checkChi1((sw2) => sw2 * slope(qStar(sw2, 0))), /without biases/);
-  expectWrong(K.checkChi1((sw2, sb2) => sw2 * slope(Math.sqrt(qStar(sw2, sb2)))), /√q\*/);
-  expectWrong(K.checkChi1((sw2, sb2) => sw2 * K.activationMoments({ activation: 'tanh', variance: qStar(sw2, sb2) }).variance), /Var\(tanh\(z\)\)/);
-  expectWrong(K.checkChi1((sw2, sb2) => chi1(sb2, sw2)), /swapped/);
-  expectWrong(K.checkChi1((sw2, sb2) => 1.1 * chi1(sw2, sb2)), /Not yet: .*you return 0\.83493, .*χ₁ is 0\.75903, 1\.2089, 0\.80889/);
-  // Right at the points asked, wrong elsewhere: the edge it implies gives it away.
-  const asked = (sw2, sb2) => K.CHI1_QUESTIONS.some(([a, b]) => a === sw2 && b === sb2);
-  expectWrong(K.checkChi1((sw2, sb2) => (asked(sw2, sb2) ? chi1(sw2, sb2) : sw2)), /right at .* but it crosses 1 at σ_w² = 1\.0000/);
-  expectWrong(K.checkChi1(() => NaN), /not a finite number/);
-  expectWrong(K.checkChi1(() => { throw new Error('todo'); }), /threw .*todo/);
-  expectWrong(K.checkChi1(1.76), /should be a function/);
+  assert.match(verdict.message, /At layer 200 the maps give 1 − c = 0\.01\d+ for the unrelated pair .* Measured in one such network/);
+  // Slightly ordered, inside the band: also right.
+  expectRight(K.checkSeparation(answer(0.99 * edge)));
+  // The choice of sigma_w^2: each known value named, with what the maps say.
+  const guess = { unrelated: 0.5, similar: 0.01 };
+  expectWrong(K.checkSeparation({ weightVariance: 1, ...guess }), /Glorot's.*deep in the ordered phase.*unrelated inputs end up alike.*as alike as float32 can tell/);
+  expectWrong(K.checkSeparation({ weightVariance: K.criticalWeightVariance({ activation: 'tanh', biasVariance: 0.05 }), ...guess }), /the edge for σ_b² = 0\.05/);
+  expectWrong(K.checkSeparation({ weightVariance: Math.sqrt(edge), ...guess }), /a gain g = √σ_w², not σ_w²/);
+  expectWrong(K.checkSeparation({ weightVariance: edge / T.width, ...guess }), /variance of one weight/);
+  expectWrong(K.checkSeparation({ weightVariance: 25 / 9, ...guess }), /gain 5\/3 squared.*σ_b² = 0\.457.*chaotic.*pulled apart nearly as far/);
+  expectWrong(K.checkSeparation({ weightVariance: 1.1 * edge, ...guess }), /chaotic.*only \d\.\d+ times smaller/);
+  // The predictions, at a sigma_w^2 that separates.
+  expectWrong(K.checkSeparation({ ...right, unrelated: right.similar, similar: right.unrelated }), /swapped/);
+  expectWrong(K.checkSeparation({ ...right, unrelated: 1 - right.unrelated, similar: 1 - right.similar }), /correlations c, not 1 − c/);
+  expectWrong(K.checkSeparation(answer(edge, { steps: T.depth })), /That is layer 201/);
+  expectWrong(K.checkSeparation(answer(edge, { firstBias: false })), /started the map at the inputs' correlation c₀/);
+  expectWrong(K.checkSeparation(answer(edge, { q: 1 })), /correlation map at q = 1/);
+  expectWrong(K.checkSeparation({ ...right, unrelated: 0, similar: 0 }), /fixed point c\*/);
+  expectWrong(K.checkSeparation({ ...right, unrelated: 2 * right.unrelated }), /not the maps'.*you predict 1 − c = 0\.0\d+ and/);
+  // Nonsense: a clear verdict; not an answer at all: an Error naming the field.
+  expectWrong(K.checkSeparation({ ...right, weightVariance: -1 }), /must be positive/);
+  assert.throws(() => K.checkSeparation(2.3), /takes an object \{ weightVariance, unrelated, similar \}, got 2\.3/);
+  assert.throws(() => K.checkSeparation({ weightVariance: 2.3, unrelated: 0.01 }), /answer\.similar must be a finite number, got undefined/);
+  assert.throws(() => K.checkSeparation({ ...right, unrelated: NaN }), /answer\.unrelated must be a finite number, got NaN/);
+  assert.throws(() => K.checkSeparation({ ...right, sigma: 1 }), /not "sigma"/);
 });
