@@ -147,7 +147,8 @@ function indexPage(chapters) {
 Every chapter is a TypeScript notebook that runs real experiments with TensorFlow.js and derives each rule from them:
 why zeros fail, how signals explode or vanish in deep networks, where Xavier/Glorot and He initialization come from,
 how to use (and check) the initializers of TensorFlow.js, what mean-field theory predicts before training, how
-normalization layers and residual connections change the rules, and how the scale must follow the width (muP). It is written for programmers who know what a layer and
+normalization layers and residual connections change the rules, how the scale must follow the width (muP), and how to check
+the initialization of a model of your own. It is written for programmers who know what a layer and
 a gradient are and want to understand, not memorise, the rules.</p>
 <ol class="toc">
 ${items}

@@ -102,6 +102,22 @@ export type { Cell, TableOptions } from './notebook/table';
 export { PROSE_METADATA, fixed, md, pct, prose, sig } from './notebook/prose';
 export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
+// checkup/: chapter 9's init report of any tf.LayersModel, and training one with its update ratios
+export { REPORT_OPTIMIZERS, SATURATION_THRESHOLD, expectedRule, initReport } from './checkup/report';
+export type { InitReport, InitReportOptions, LayerReport, ReportOptimizer } from './checkup/report';
+export { INIT_PROBLEMS, REPORT_LIMITS } from './checkup/verdicts';
+export type { InitProblem, Verdict, VerdictLevel } from './checkup/verdicts';
+export { KERNEL_LAYERS } from './checkup/graph';
+export type { SkippedLayer } from './checkup/graph';
+export { diagnoseKernel, kernelStats, rulesFor } from './checkup/rules';
+export type { KernelDiagnosis, KernelShape, KernelStats, Rule, RuleMatch } from './checkup/rules';
+export { crossEntropy, entropyOf, logPriorBias, priorOf } from './checkup/loss';
+export { trainModel } from './checkup/train';
+export { HISTOGRAM_KINDS, histogramFigure, reportHistograms, reportHtml, reportRows, reportTable } from './checkup/render';
+export type { HistogramKind } from './checkup/render';
+export type { ModelHistory, TrainModelOptions } from './checkup/train';
+export type { Batch } from './checkup/loss';
+
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
 export { TIE_PUZZLE, TIE_PUZZLE_SIZES, TIE_PUZZLE_STEPS, checkTiePuzzle, measureTiePuzzle } from './exercises/symmetry';
@@ -120,4 +136,6 @@ export { checkStreamPrediction, STREAM_TASK } from './exercises/residual';
 export type { StreamPrediction } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
+export { checkInitFix, mysteryModel } from './exercises/checkup';
+export type { CheckupAnswer } from './exercises/checkup';
 export { feedback } from './exercises/feedback';

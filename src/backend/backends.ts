@@ -24,6 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe } from '../core/checks';
+import { registerWasmKernels } from './wasm-kernels';
 
 /** Values of the TFJS_BACKEND environment variable. */
 export const BACKEND_NAMES = ['auto', 'node', 'wasm', 'cpu'] as const;
@@ -105,6 +106,8 @@ function requireTfjsNode(): boolean {
 async function load(choice: Single): Promise<boolean> {
   if (choice === 'node' && !requireTfjsNode()) return false;
   if (choice === 'wasm' && !tryRequire('@tensorflow/tfjs-backend-wasm')) return false;
+  // wasm lacks the filter gradient of a convolution (tfjs#8474): without it no CNN trains there.
+  if (choice === 'wasm') registerWasmKernels();
   try {
     return (await tf.setBackend(TF_NAME[choice])) && tf.getBackend() === TF_NAME[choice];
   } catch {
