@@ -57,6 +57,9 @@ const activationVariances = (init: InitSpec) =>
  * run with the learner's init, layer by layer against the mystery's.
  */
 export function checkHistogramGuess(guess: InitSpec): Feedback {
+  if (typeof guess === 'number' && Number.isNaN(guess)) {
+    return wrong("Write your guess in place of NaN: the std of one weight (a number), or an initializer's name or spec. The checker then runs the mystery network with it and compares the histograms.");
+  }
   let mine: ReturnType<typeof weightScale>;
   try {
     mine = weightScale(guess);
@@ -90,7 +93,8 @@ export function checkHistogramGuess(guess: InitSpec): Feedback {
   const direction = r < 1
     ? 'Your weights are too small: with them the activations fade faster than in the mystery network'
     : 'Your weights are too large: with them the activations fade more slowly than in the mystery network, or not at all';
-  return wrong(`Not yet: ${sw2Is}, ${p3(r)} times the mystery's. ${direction}. ${measured} Where tanh is nearly linear, each layer multiplies the variance by σ_w².`);
+  // The ratio to the mystery's σ_w² would hand over the answer: only its direction is told.
+  return wrong(`Not yet: ${sw2Is}. ${direction}. ${measured} Where tanh is nearly linear, each layer multiplies the variance by σ_w².`);
 }
 
 // ---------------------------------------------------------------------------------------
