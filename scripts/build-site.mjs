@@ -1,6 +1,9 @@
 // Executes every notebook with the tslab kernel and builds the HTML tutorials.
 //
-//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2]
+//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2] [--render-only]
+//
+// --render-only skips the execution and renders the pages again from the executed
+// notebooks already in OUT/notebooks (after a change to the page template or its assets).
 //
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
 // executed copies) and OUT/assets/. A failing cell stops the build with the
@@ -21,13 +24,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const COURSE_TITLE = 'Initializing neural networks: a hands-on course';
 
 function parseArgs(argv) {
-  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length) };
+  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length), renderOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--out') args.out = resolve(value), i++;
     else if (key === '--only') args.only = value, i++;
     else if (key === '--jobs') args.jobs = Number(value), i++;
-    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N`);
+    else if (key === '--render-only') args.renderOnly = true;
+    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N, --render-only`);
   }
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`--jobs must be a whole number >= 1`);
   return args;
@@ -86,16 +90,12 @@ function nav(chapters, i) {
 </nav>`;
 }
 
-export async function buildSite(argv = process.argv.slice(2)) {
-  const args = parseArgs(argv);
-  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+async function executeAll(args) {
   requireVenv('Executing the notebooks');
   const files = chapterFiles(args.only);
   if (!files.length) throw new Error(`no notebook in notebooks/ matches ${args.only ?? 'NN-name.ipynb'}`);
   if (!args.only) rmSync(args.out, { recursive: true, force: true });
   mkdirSync(join(args.out, 'notebooks'), { recursive: true });
-
-  const started = Date.now();
   console.log(`Executing ${files.length} notebook(s), ${args.jobs} at a time...`);
   // The later chapters run the larger experiments (chapters 6-8 take 35-50 s each, chapters 1-3
   // 10-20 s), so they start first: the short ones then fill the gaps and both workers finish
@@ -109,6 +109,17 @@ export async function buildSite(argv = process.argv.slice(2)) {
   for (const r of failed) console.error(`\nFAILED ${r.file}\n${r.stderr.trim()}\n`);
   if (failed.length) {
     throw new Error(`${failed.length} notebook(s) failed: ${failed.map((r) => r.file).join(', ')}`);
+  }
+}
+
+export async function buildSite(argv = process.argv.slice(2)) {
+  const args = parseArgs(argv);
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+  const started = Date.now();
+  if (args.renderOnly) {
+    if (!existsSync(join(args.out, 'notebooks'))) throw new Error(`--render-only renders the executed notebooks in ${join(args.out, 'notebooks')}, and there are none: build without it first`);
+  } else {
+    await executeAll(args);
   }
 
   // Every chapter that has been executed (all of them, unless --only) is on the site.
