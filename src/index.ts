@@ -88,7 +88,7 @@ export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
-export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
+export { COLORS, describeFigure, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
 export type { Figure, PlotOptions, SliderOptions, SliderStep, Trace } from './notebook/plot';
 export { livePlot, progress } from './notebook/live';
 export type { LivePlot, Progress } from './notebook/live';
