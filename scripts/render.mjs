@@ -4,6 +4,7 @@
 // template of the site: header (search, theme), outline, tools, footer.
 import { createRequire } from 'node:module';
 import GithubSlugger from 'github-slugger';
+import { isProseCell } from './notebook.mjs';
 const require = createRequire(import.meta.url);
 const { marked } = require('marked');
 const katex = require('katex');
@@ -156,14 +157,6 @@ function renderOutput(out, ctx) {
     default:
       return '';
   }
-}
-
-/**
- * A prose cell (issue 23): a code cell whose input is hidden and whose source is K.md`...`; its
- * output, markdown with math, reads as prose, like a markdown cell.
- */
-export function isProseCell(cell) {
-  return cell.cell_type === 'code' && cell.metadata?.jupyter?.source_hidden === true && /^K\.md`/.test(text(cell.source));
 }
 
 /** The markdown of each prose block of a notebook, in order: markdown cells and prose cells' outputs. */

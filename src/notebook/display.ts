@@ -34,3 +34,13 @@ export function newDisplay(): Display {
   requireKernel('newDisplay');
   return tslab().newDisplay();
 }
+
+/**
+ * Shows one output of several formats (a MIME bundle) with its metadata, as Jupyter's
+ * display_data message carries them; tslab's display functions send one format and no
+ * metadata.
+ */
+export function displayData(data: Record<string, string>, metadata: Record<string, unknown> = {}): void {
+  requireKernel('displayData');
+  require('tslab/dist/jupyter').lastWriteDisplayData({ data, metadata, transient: {} }, false);
+}
