@@ -113,7 +113,7 @@ test('every chart has a text alternative: named by its title, described by a lin
   assert.equal(about, 'Line and scatter chart of 2 series (He, Glorot uniform): x (layer) from 1 to 30; y (variance, log scale) from 0.01 to 2.');
   const html = K.plotHtml(f);
   const id = html.match(/<div id="([^"]+)"/)[1];
-  assert.match(html, new RegExp(`role="img" aria-label="Chart: Variance by depth" aria-describedby="${id}-about"`));
+  assert.match(html, new RegExp(`role="figure" aria-label="Chart: Variance by depth" aria-describedby="${id}-about"`));
   assert.ok(html.includes(`<p id="${id}-about"`) && html.includes('x (layer) from 1 to 30'), 'the description is on the page');
   // A heat map gives its values; a slider what it moves through, over every step's data.
   const heat = K.figure([{ type: 'heatmap', x: [1, 2], y: ['a', 'b', 'c'], z: [[0, 3], [1, 2], [-1, 4]] }], { title: 'Grid' });

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -25,11 +26,22 @@ export const sitePages = (out) => {
 
 export function siteFeatureTests(env) {
   const { out, shots } = env;
-  const url = (html) => pathToFileURL(join(out, html)).href;
+  const url = (html) => {
+    const [file, hash] = html.split('#');
+    return pathToFileURL(join(out, file)).href + (hash ? `#${hash}` : '');
+  };
+  // A shared machine can be slow: waits are long, failures still say what was waited for.
+  const WAIT = 120000;
+  async function newContext(options) {
+    const ctx = await env.browser().newContext(options);
+    ctx.setDefaultTimeout(WAIT);
+    ctx.setDefaultNavigationTimeout(WAIT);
+    return ctx;
+  }
 
   /** A page in a fresh context, offline: anything outside the site is refused and reported. */
   async function open(html, { viewport = DESKTOP, colorScheme = 'light', context = null, charts = true } = {}) {
-    const ctx = context ?? await env.browser().newContext({ viewport, colorScheme, acceptDownloads: true });
+    const ctx = context ?? await newContext({ viewport, colorScheme, acceptDownloads: true });
     const page = await ctx.newPage();
     const problems = [];
     const requests = [];
@@ -46,7 +58,7 @@ export function siteFeatureTests(env) {
     if (charts) await chartsDrawn(page);
     return { page, problems, requests, close: () => (context ? page.close() : ctx.close()) };
   }
-  const chartsDrawn = (page) => page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((e) => e.querySelector('.main-svg')), null, { timeout: 60000 });
+  const chartsDrawn = (page) => page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((e) => e.querySelector('.main-svg')), null, { timeout: WAIT });
 
   // --- Search ------------------------------------------------------------------------------
 
@@ -189,15 +201,29 @@ export function siteFeatureTests(env) {
     const r = spawnSync(VENV_PYTHON, ['-c', 'import sys, nbformat\nfor f in sys.argv[1:]: nbformat.validate(nbformat.read(f, as_version=4))\nprint(len(sys.argv) - 1)', ...files], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(Number(r.stdout.trim()), files.length);
-    // A click downloads the file under the notebook's name.
-    const { page, close } = await open(htmlOf(chapterFiles()[0]), { charts: false });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.page-tools a[href^="source/"]')]);
-    assert.equal(download.suggestedFilename(), chapterFiles()[0]);
-    const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
-    assert.equal(saved.nbformat, 4);
+    // A click downloads the file under the notebook's name. (Not from disk: Chromium ignores
+    // `download` on a file:// page's links and shows the file, which Ctrl+S saves. So this runs
+    // over HTTP, from a server on the loopback address that serves the site folder.)
+    const server = createServer((req, res) => {
+      const path = join(out, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      if (!path.startsWith(out) || !existsSync(path)) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': path.endsWith('.html') ? 'text/html' : path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : 'application/octet-stream' });
+      res.end(readFileSync(path));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const ctx = await newContext({ acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/${htmlOf(chapterFiles()[0])}`, { waitUntil: 'domcontentloaded' });
+    for (const [link, name] of [['source/', chapterFiles()[0]], ['notebooks/', chapterFiles()[0].replace(/\.ipynb$/, '.executed.ipynb')]]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`.page-tools a[href^="${link}"]`)]);
+      assert.equal(download.suggestedFilename(), name);
+      const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+      assert.equal(saved.nbformat, 4);
+    }
+    await ctx.close();
+    await new Promise((resolve) => server.close(resolve));
     const guide = readFileSync(join(out, 'jupyterlab.html'), 'utf8');
     assert.match(guide, /npm run lab/, 'Open in JupyterLab leads to the README\'s how-to');
-    await close();
   });
 
   // --- References ----------------------------------------------------------------------------
@@ -211,7 +237,7 @@ export function siteFeatureTests(env) {
     assert.ok(entries.length > 0);
     for (const e of entries) assert.ok(e.sources.length && e.back.length, 'each source has its address and the chapters that cite it');
     // Each chapter, scripts off (its DOM is all that is read): the items the references page points at.
-    const ctx = await env.browser().newContext({ javaScriptEnabled: false });
+    const ctx = await newContext({ javaScriptEnabled: false });
     const cited = {};
     for (const file of chapterFiles()) {
       const p = await ctx.newPage();
@@ -255,7 +281,7 @@ export function siteFeatureTests(env) {
 
   test('dark mode follows the system, the toggle is remembered, and charts (also ones added later), code and math follow', async () => {
     const { K } = await import('./lib.mjs');
-    const ctx = await env.browser().newContext({ viewport: DESKTOP, colorScheme: 'dark' });
+    const ctx = await newContext({ viewport: DESKTOP, colorScheme: 'dark' });
     const chapter = htmlOf(chapterFiles()[0]);
     const { page, problems } = await open(chapter, { context: ctx });
     const state = () => page.evaluate(() => {
@@ -369,7 +395,7 @@ export function siteFeatureTests(env) {
 
   test('print: a chapter prints without navigation, with its charts whole and no code line cut', async () => {
     const chapter = htmlOf(chapterFiles()[0]);
-    const ctx = await env.browser().newContext({ viewport: DESKTOP, colorScheme: 'dark' });
+    const ctx = await newContext({ viewport: DESKTOP, colorScheme: 'dark' });
     const { page, problems } = await open(chapter, { context: ctx });
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
@@ -397,7 +423,8 @@ export function siteFeatureTests(env) {
     const run = async (html, colorScheme) => {
       const { page, problems, close } = await open(html, { colorScheme });
       await page.addScriptTag({ path: AXE });
-      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      // preload: false, since axe would fetch the stylesheets, which a page from disk may not.
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'], preload: false }));
       for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
         found.push(`${html} (${colorScheme}): ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} element(s), e.g. ${v.nodes[0].target.join(' ')}: ${v.nodes[0].failureSummary.split('\n').slice(0, 2).join(' ')}`);
       }

@@ -68,6 +68,7 @@ for (const file of chapterFiles()) {
 
 async function openPage(html) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(120000); // a shared machine can be slow
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));

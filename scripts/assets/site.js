@@ -169,6 +169,10 @@
       button.setAttribute('aria-pressed', String(isDark()));
       button.addEventListener('click', function () { setTheme(isDark() ? 'light' : 'dark', true); });
     }
+    // From disk, browsers show a linked notebook instead of downloading it.
+    if (location.protocol === 'file:') {
+      [].forEach.call(document.querySelectorAll('a[download]'), function (a) { a.title = 'Opened from disk, your browser may show the notebook instead: save it with Ctrl+S (Cmd+S on a Mac)'; });
+    }
     outline();
     search();
     scrollers();

@@ -90,7 +90,10 @@ function styledFigure(data: Trace[], options: PlotOptions, extent: Trace[]): Fig
     hovermode: 'closest',
     ...options.layout,
   };
-  return { data, layout: dropUndefined(layout), config: { responsive: true, displaylogo: false } };
+  // The toolbar keeps download, zoom and pan: "Share chart" needs Plotly's cloud (the pages are
+  // offline), and box and lasso selection select nothing these charts use.
+  const config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ['sendChartToCloud', 'select2d', 'lasso2d'] };
+  return { data, layout: dropUndefined(layout), config };
 }
 
 /** The smallest and largest positive values of the traces' x or y (or the given range); null if none. */
@@ -217,9 +220,9 @@ const VISUALLY_HIDDEN = 'position:absolute;width:1px;height:1px;margin:-1px;padd
 
 /**
  * The HTML of one chart: a div and a script that draws into it with Plotly once Plotly is on
- * the page (plotlyBundleHtml puts it there once per notebook). The div is an image to a
- * screen reader, named by the chart's title and described by a line on its data
- * (describeFigure). On the course's site, the page's courseCharts draws it (in the page's
+ * the page (plotlyBundleHtml puts it there once per notebook). To a screen reader the div is
+ * a figure named by the chart's title and described by a line on its data (describeFigure);
+ * not an image, since Plotly's toolbar inside it has buttons. On the course's site, the page's courseCharts draws it (in the page's
  * theme, redrawn when the theme changes); elsewhere Plotly draws it as it is.
  */
 export function plotHtml(fig: Figure): string {
@@ -228,7 +231,7 @@ export function plotHtml(fig: Figure): string {
   const id = `plot-${createHash('sha1').update(json).digest('hex').slice(0, 10)}-${++plotCount}`;
   const height = Number(fig.layout.height) || 420;
   return [
-    `<div class="course-chart"><div id="${id}" class="course-plot" role="img" aria-label="${attr(chartName(fig))}" aria-describedby="${id}-about" style="width:100%;height:${height}px"></div>`,
+    `<div class="course-chart"><div id="${id}" class="course-plot" role="figure" aria-label="${attr(chartName(fig))}" aria-describedby="${id}-about" style="width:100%;height:${height}px"></div>`,
     `<p id="${id}-about" class="chart-about" style="${VISUALLY_HIDDEN}">${escapeHtml(describeFigure(fig))}</p></div>`,
     '<script>',
     `(function () { var f = ${json}, tries = 0;`,
