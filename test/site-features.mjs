@@ -166,6 +166,7 @@ export function siteFeatureTests(env) {
     await page.click('header.site button.menu');
     assert.ok(await page.locator('nav.outline').isVisible(), 'the menu opens');
     assert.equal(await page.getAttribute('header.site button.menu', 'aria-expanded'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), `#${id}`, 'the menu opens at the current section');
     await page.screenshot({ path: join(shots, 'outline-phone-light.png') });
     const last = ids.at(-1);
     await page.click(`nav.outline a[href="#${last}"]`);
@@ -418,28 +419,42 @@ export function siteFeatureTests(env) {
 
   const AXE = require.resolve('axe-core/axe.min.js');
   test('accessibility: axe-core finds no serious or critical violation on any page, light or dark (with screenshots at desktop and phone widths)', async () => {
-    const pages = sitePages(out);
     const found = [];
-    const run = async (html, colorScheme) => {
-      const { page, problems, close } = await open(html, { colorScheme });
-      await page.addScriptTag({ path: AXE });
+    const shoot = async (page, theme, html) => {
+      const name = html.replace(/\.html$/, '.png');
+      await page.screenshot({ path: join(shots, `${theme}-${name}`) });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: join(shots, `phone-${theme}-${name}`) });
+      await page.setViewportSize(DESKTOP);
+    };
+    const check = async (page, theme, html) => {
       // preload: false, since axe would fetch the stylesheets, which a page from disk may not.
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'], preload: false }));
       for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-        found.push(`${html} (${colorScheme}): ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} element(s), e.g. ${v.nodes[0].target.join(' ')}: ${v.nodes[0].failureSummary.split('\n').slice(0, 2).join(' ')}`);
+        found.push(`${html} (${theme}): ${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} element(s), e.g. ${v.nodes[0].target.join(' ')}: ${v.nodes[0].failureSummary.split('\n').slice(0, 2).join(' ')}`);
       }
-      await page.screenshot({ path: join(shots, `${colorScheme}-${html.replace(/\.html$/, '.png')}`) });
-      await page.setViewportSize(PHONE);
-      await page.waitForTimeout(100);
-      await page.screenshot({ path: join(shots, `phone-${colorScheme}-${html.replace(/\.html$/, '.png')}`) });
-      found.push(...problems.map((p) => `${html} (${colorScheme}): ${p}`));
+    };
+    // One load per page: light, then the toggle, then dark (the charts redrawn, not reloaded).
+    const run = async (html) => {
+      const { page, problems, close } = await open(html);
+      await page.addScriptTag({ path: AXE });
+      await check(page, 'light', html);
+      await shoot(page, 'light', html);
+      await page.click('header.site button.theme');
+      // Every chart redrawn dark (a chart left light is reported below, with the page).
+      await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((p) => p._fullLayout?.paper_bgcolor !== '#fff'), null, { timeout: 60000 }).catch(() => {});
+      const stayed = await page.$$eval('.course-plot', (ps) => ps.filter((p) => p._fullLayout?.paper_bgcolor === '#fff').map((p) => p.id));
+      if (stayed.length) found.push(`${html}: ${stayed.length} chart(s) stayed light in the dark theme, e.g. ${stayed[0]}`);
+      await check(page, 'dark', html);
+      await shoot(page, 'dark', html);
+      found.push(...problems.map((p) => `${html}: ${p}`));
       await close();
     };
     // Two pages at a time: one core runs axe while the other draws the next page.
-    const jobs = pages.flatMap((html) => [[html, 'light'], [html, 'dark']]);
+    const pages = sitePages(out);
     let next = 0;
     await Promise.all([0, 1].map(async () => {
-      while (next < jobs.length) await run(...jobs[next++]);
+      while (next < pages.length) await run(pages[next++]);
     }));
     assert.deepEqual(found, []);
   });

@@ -2,6 +2,11 @@
 // (the system's, or the reader's remembered choice), the charts' dark template, the chapter
 // outline (current section, phone menu), the search box (which loads search.js, MiniSearch
 // and the index on first use), keyboard access to scrolling boxes and chart sliders, and print.
+//
+// For code that adds to a page later (live mode): <html data-theme="light|dark"> and the CSS
+// variables of course.css give the colours; document gets a 'course-theme' event when the
+// theme changes; window.courseCharts.draw(el, figure) draws a chart in the page's theme and
+// keeps it in step (plotHtml's charts call it themselves).
 (function () {
   var doc = document.documentElement;
   var KEY = 'course-theme';
@@ -145,6 +150,8 @@
     var button = document.querySelector('header.site button.theme');
     if (button) button.setAttribute('aria-pressed', String(t === 'dark'));
     if (window.Plotly) redrawCharts();
+    // For anything else on the page that draws its own colours (live mode's editor, say).
+    document.dispatchEvent(new CustomEvent('course-theme', { detail: { theme: t } }));
   }
   system.addEventListener('change', function () { if (!stored()) setTheme(theme(), false); });
 
