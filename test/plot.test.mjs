@@ -122,6 +122,7 @@ test('every chart has a text alternative: named by its title, described by a lin
   const slider = K.sliderFigure(steps, { sliderTitle: 'σ', title: 'S' });
   assert.equal(K.describeFigure(slider), 'Line chart: x from 0 to 1; y from 0 to 5; a slider moves through σ in 2 steps, from σ = 1 to σ = 5.');
   assert.match(K.plotHtml(K.figure([{ x: [1], y: [2] }], { xTitle: 'width', yTitle: 'loss' })), /aria-label="Chart of loss against width"/);
+  assert.match(K.describeFigure(K.figure([{ x: [1, 2], y: [1, 10] }], { yTitle: 'loss (log scale)', logY: true })), /y \(loss \(log scale\)\) from 1 to 10/, 'a title that says log is not repeated');
   // Text from traces cannot break out of the attribute or the paragraph.
   const nasty = K.plotHtml(K.figure([{ x: [1], y: [2], name: '"><script>x</script>' }], { title: 'a "quoted" <title>' }));
   assert.ok(!nasty.includes('"><script>x'), 'names are escaped');

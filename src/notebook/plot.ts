@@ -184,7 +184,7 @@ export function describeFigure(fig: Figure): string {
     const layoutAxis = (fig.layout[`${key}axis`] ?? {}) as Record<string, unknown>;
     const title = plainText((layoutAxis.title as { text?: string } | undefined)?.text);
     const e = extent(traces, key);
-    const log = layoutAxis.type === 'log' ? ', log scale' : '';
+    const log = layoutAxis.type === 'log' && !/\blog\b/i.test(title) ? ', log scale' : '';
     let range = '';
     if (e.hi >= e.lo) range = e.hi === e.lo ? ` ${num(e.lo)}` : ` from ${num(e.lo)} to ${num(e.hi)}`;
     else if (e.categories) range = ` ${e.categories} categories`;
