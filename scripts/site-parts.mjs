@@ -19,19 +19,16 @@ export const chapterNumber = (file) => Number(file.slice(0, 2));
  */
 export function outlineHtml(chapters, current = null) {
   const sectionList = (sections) => {
-    let html = '<ol class="sections">';
-    let open = false; // a level-2 item whose nested list of level-3 items is open
+    // [level-2 item, its level-3 items]; a level-3 heading before any level-2 one is listed as one.
+    const groups = [];
     for (const s of sections.filter((x) => x.level === 2 || x.level === 3)) {
-      const link = `<a href="#${escapeAttr(s.id)}">${s.titleHtml}</a>`;
-      if (s.level === 3) {
-        html += open ? `<li>${link}</li>` : `<ol><li>${link}</li>`;
-        open = true;
-      } else {
-        html += `${open ? '</ol>' : ''}</li><li>${link}`;
-        open = false;
-      }
+      if (s.level === 3 && groups.length) groups.at(-1)[1].push(s);
+      else groups.push([s, []]);
     }
-    return html.replace('<ol class="sections"></li>', '<ol class="sections">') + `${open ? '</ol>' : ''}</li></ol>`;
+    if (!groups.length) return '';
+    const link = (s) => `<a href="#${escapeAttr(s.id)}">${s.titleHtml}</a>`;
+    const item = ([s, subs]) => `<li>${link(s)}${subs.length ? `<ol>${subs.map((x) => `<li>${link(x)}</li>`).join('')}</ol>` : ''}</li>`;
+    return `<ol class="sections">${groups.map(item).join('')}</ol>`;
   };
   const items = chapters.map((c) => {
     const here = current && c.html === current.html;

@@ -83,7 +83,7 @@
       var fromText = snippet(d.t, terms);
       var fromCode = fromText ? null : snippet(d.k, terms);
       return {
-        href: d.p + '#' + d.a,
+        href: d.p + (d.a ? '#' + d.a : ''),
         chapter: d.c,
         section: d.s === d.c ? '' : d.s,
         snippet: fromText || fromCode || escape(d.t.slice(0, 200)),
