@@ -193,13 +193,14 @@ export function renderChapter(nb, name) {
       if (isProseCell(cell)) {
         return (cell.outputs ?? []).map((o) => {
           const md = o.data?.['text/markdown'];
-          return md ? `<section class="md">${renderMarkdown(text(md), where, ctx)}</section>` : renderOutput(o);
+          // data-cell: the cell's index in the notebook, by which live mode finds it (and its hidden code).
+          return md ? `<section class="md" data-cell="${i}">${renderMarkdown(text(md), where, ctx)}</section>` : renderOutput(o);
         }).join('\n');
       }
       ctx.current().code.push(src);
       const code = hljs.highlight(src, { language: 'typescript' }).value;
       const outputs = (cell.outputs ?? []).map((o) => renderOutput(o)).filter(Boolean).join('\n');
-      return `<div class="cell"><pre class="code"><code class="hljs language-typescript">${code}</code></pre>${outputs ? `<div class="outputs">${outputs}</div>` : ''}</div>`;
+      return `<div class="cell" data-cell="${i}"><pre class="code"><code class="hljs language-typescript">${code}</code></pre>${outputs ? `<div class="outputs">${outputs}</div>` : ''}</div>`;
     })
     .join('\n');
   const sections = ctx.sections.map((s) => ({ ...s, text: s.text.join(' ').trim(), tex: s.tex.join(' '), code: s.code.join('\n') }));
