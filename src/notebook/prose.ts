@@ -41,7 +41,16 @@ class Quoted implements Quote {
     readonly text: string,
     readonly rule: QuoteRule,
   ) {}
+
+  /** A quote pasted into a plain template would lose its number, or print [object Object]. */
+  toString(): string {
+    throw new Error(NOT_TEXT(`the quote ${this.text}`));
+  }
 }
+
+/** The message for a quote or fragment turned into text outside K.md / K.prose. */
+const NOT_TEXT = (what: string) =>
+  `${what} was turned into a string outside K.md or K.prose (a plain \`...\` template, + or String()); put the clause in K.prose\`...\` instead, so that its numbers stay quotes`;
 
 const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
@@ -100,12 +109,19 @@ export interface Prose {
   quotes: Quote[];
 }
 
-/** What a template's ${...} may hold. */
-export type ProseValue = Quote | number | string;
+/**
+ * What a template's ${...} may hold: a number, a quote, a string, or a fragment made by
+ * `prose` (a clause whose numbers are quotes, for a part of a sentence that depends on a result:
+ * `${n > 0 ? K.prose\`the first at ${K.sig(x)}\` : 'none'}`).
+ */
+export type ProseValue = Quote | number | string | Prose;
 
-function quoteOf(value: unknown, position: number): Quote | string {
+const isFragment = (v: unknown): v is Prose =>
+  !!v && typeof v === 'object' && typeof (v as Prose).markdown === 'string' && Array.isArray((v as Prose).quotes);
+
+function quoteOf(value: unknown, position: number): Quote | string | Prose {
   if (value instanceof Quoted) return value;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string' || isFragment(value)) return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
       throw new Error(`md: the value of \${...} number ${position + 1} is ${value}; only finite numbers can be quoted`);
@@ -113,7 +129,7 @@ function quoteOf(value: unknown, position: number): Quote | string {
     if (Number.isInteger(value)) return new Quoted(value, minus(String(value)), { fixed: 0 });
     return sig(value);
   }
-  throw new Error(`md: \${...} number ${position + 1} must be a number, a string or a quote (K.sig, K.fixed, K.pct), got ${describe(value)}`);
+  throw new Error(`md: \${...} number ${position + 1} must be a number, a string, a quote (K.sig, K.fixed, K.pct) or a fragment (K.prose), got ${describe(value)}`);
 }
 
 /** The paragraph a `K.md` template makes, without showing it (what tests and other renderers use). */
@@ -126,13 +142,22 @@ export function prose(strings: TemplateStringsArray, ...values: ProseValue[]): P
     const q = quoteOf(v, i);
     if (typeof q === 'string') {
       markdown += q;
+    } else if (isFragment(q)) {
+      quotes.push(...q.quotes);
+      markdown += q.markdown;
     } else {
       quotes.push({ value: q.value, text: q.text, rule: q.rule });
       markdown += q.text;
     }
     markdown += raw[i + 1];
   });
-  return { markdown: markdown.trim(), quotes };
+  const fragment = { markdown: markdown.trim(), quotes };
+  Object.defineProperty(fragment, 'toString', {
+    value: () => {
+      throw new Error(NOT_TEXT(`the fragment "${fragment.markdown.slice(0, 40)}"`));
+    },
+  });
+  return fragment;
 }
 
 /**
