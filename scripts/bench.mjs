@@ -1,6 +1,6 @@
 // npm run bench: the course's workloads on each TensorFlow.js backend, side by side.
 //
-//   node scripts/bench.mjs [--runs 5] [--no-chapters] [--no-torch] [--out bench-results.json] [--readme]
+//   node scripts/bench.mjs [--runs 5] [--no-chapters] [--chapter-runs 1] [--only 06] [--no-torch] [--out bench-results.json] [--readme]
 //
 // Every workload runs on wasm and on tfjs-node's TensorFlow (where it loads) in one process,
 // in rounds (each workload on each backend once per round, in turn, after a warm-up), so a
@@ -20,7 +20,7 @@
 // section, runs after the built-in ones, in file-name order, with the context below.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, totalmem, tmpdir } from 'node:os';
+import { cpus, hostname, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -55,7 +55,7 @@ if (backends.large === 'tensorflow') {
   if (tf.engine().registry.tensorflow) BACKENDS.push({ key: 'tensorflow', label: `tfjs-node (TensorFlow ${K.backends().tensorflow})` });
 }
 /** Which backend the course runs a pass with this largest product on, by default. */
-const courseRuns = (product) => K.onBackendFor(product, () => tf.getBackend());
+const courseRuns = (product, threshold) => K.onBackendFor(product, () => tf.getBackend(), threshold);
 
 /**
  * Times workloads in rounds (each once per round, in turn) rather than one after the other,
@@ -80,8 +80,9 @@ async function timeRounds(fns, runs = RUNS) {
 
 /**
  * Rows of workloads, each timed on every backend (pinned with K.withBackend, its large passes
- * too): workloads = [{ name, fn, flops?, product? }]; product (the largest matrix product, in
- * multiply-adds) names the backend the course picks for it.
+ * too): workloads = [{ name, fn, flops?, product?, threshold? }]; product (the largest matrix
+ * product, in multiply-adds) names the backend the course picks for it, from threshold on
+ * (LARGE_PRODUCT for a pass, LARGE_TRAINING_STEP for a trainer's step).
  */
 async function perBackend(workloads, runs = RUNS) {
   const fns = workloads.flatMap((w) => BACKENDS.map((b) => () => K.withBackend(b.key, w.fn)));
@@ -93,13 +94,17 @@ async function perBackend(workloads, runs = RUNS) {
       if (w.flops) t.gflops = w.flops / t.median / 1e9;
       cells[b.key] = t;
     });
-    if (w.product !== undefined) cells.course = { text: courseRuns(w.product) };
+    if (w.product !== undefined) cells.course = { text: courseRuns(w.product, w.threshold) };
     return { name: w.name, cells };
   });
 }
 
+// The machine's load (the 1-minute load average, this run's own work included) at the start and
+// after each section and each chapter: a shared machine's timings mean little without it.
+const loads = [loadavg()[0]];
 const sections = [];
 const section = (s) => {
+  loads.push(loadavg()[0]);
   sections.push(s);
   console.log(`\n${s.title}`);
   for (const row of s.rows) {
@@ -107,7 +112,7 @@ const section = (s) => {
       const t = row.cells[c.key];
       if (!t) return `${c.label}: -`;
       if (t.text) return `${c.label}: ${t.text}`;
-      return `${c.label}: ${t.median.toFixed(3)} s${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}`;
+      return `${c.label}: ${t.median.toFixed(3)} s${t.cpu !== undefined ? ` (${t.cpu.toFixed(1)} s CPU)` : ''}${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}`;
     });
     console.log(`  ${row.name.padEnd(70)} ${cells.join('  |  ')}`);
   }
@@ -196,9 +201,9 @@ if (WITH_TORCH) {
   const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
   const workloads = [
     { name: 'layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', product: 100 * 1000 * 1000, fn: () => K.layerSamples(fig) },
-    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64,
+    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64, threshold: K.LARGE_TRAINING_STEP,
       fn: () => K.trainDeepClassifier({ sizes, init: 'heNormal', train: mnist.train, optimizer: 'momentum', learningRate: 0.01, batchSize: 128, epochs: 1, seed: 1 }) },
-    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5,
+    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5, threshold: Infinity,
       fn: () => K.trainClassifier({ sizes: [2, 10, 5, 1], init: 'heNormal', data: circles.train, learningRate: 0.1, steps: 200, seed: 1 }) },
     { name: 'tf.matMul 1024 x 1024', product: 1024 ** 3, flops: 2 * 1024 ** 3,
       fn: () => tf.tidy(() => tf.matMul(tf.ones([1024, 1024]), tf.ones([1024, 1024])).dataSync()) },
@@ -221,28 +226,46 @@ if (WITH_TORCH) {
 }
 
 // 5. Each chapter's Run All: every cell in order in a fresh kernel (the sum of the cells'
-// times), one chapter at a time, on wasm alone, tfjs-node alone, and the course's default.
+// times, and the kernel's CPU seconds over them), one chapter at a time, on wasm alone, on the
+// course's default and on tfjs-node alone, the backends in turn for each chapter (so that a slow
+// spell of a shared machine falls on all three alike), --chapter-runs times (default 1).
 if (WITH_CHAPTERS) {
   const runsOn = [{ key: 'wasm', label: 'wasm', env: 'wasm' }];
-  if (BACKENDS.length > 1) runsOn.push({ key: 'tensorflow', label: 'tfjs-node', env: 'node' }, { key: 'auto', label: 'default (wasm, tfjs-node for the large passes)', env: 'auto' });
-  const rows = chapterFiles().map((file) => ({ name: file, cells: {} }));
-  for (const on of runsOn) {
-    const out = mkdtempSync(join(tmpdir(), 'bench-chapters-'));
-    for (const row of rows) {
-      const r = await executeNotebook(row.name, out, on.env);
-      if (!r.ok) throw new Error(`${row.name} failed on ${on.env}:\n${r.stderr}`);
-      const m = /: ([\d.]+) s in (\d+) cells; slowest: cell (\d+) ([\d.]+) s/.exec(r.stdout);
-      row.cells[on.key] = { median: Number(m[1]), min: Number(m[1]), runs: 1, slowestCell: Number(m[3]), slowestCellSeconds: Number(m[4]) };
-      console.log(`  ${row.name} on ${on.env}: ${m[1]} s`);
+  if (BACKENDS.length > 1) runsOn.push({ key: 'auto', label: 'default (wasm, tfjs-node for the large passes)', env: 'auto' }, { key: 'tensorflow', label: 'tfjs-node', env: 'node' });
+  const chapterRuns = Number(flag('--chapter-runs', 1));
+  const rows = chapterFiles(flag('--only', undefined)).map((file) => ({ name: file, cells: {} }));
+  const out = mkdtempSync(join(tmpdir(), 'bench-chapters-'));
+  for (const row of rows) {
+    const runs = Object.fromEntries(runsOn.map((on) => [on.key, []]));
+    for (let k = 0; k < chapterRuns; k++) {
+      for (const on of runsOn) {
+        const r = await executeNotebook(row.name, out, on.env);
+        if (!r.ok) throw new Error(`${row.name} failed on ${on.env}:\n${r.stderr}`);
+        const m = /: ([\d.]+) s in (\d+) cells(?: \(([\d.]+) s of the kernel's CPU\))?/.exec(r.stdout);
+        runs[on.key].push({ seconds: Number(m[1]), cpu: m[3] === undefined ? undefined : Number(m[3]) });
+        loads.push(loadavg()[0]);
+        console.log(`  ${row.name} on ${on.env}: ${m[1]} s${m[3] ? ` (${m[3]} s of CPU)` : ''}`);
+      }
     }
-    rmSync(out, { recursive: true, force: true });
+    for (const on of runsOn) {
+      const s = runs[on.key].map((x) => x.seconds);
+      const cpu = runs[on.key].map((x) => x.cpu).filter((x) => x !== undefined);
+      row.cells[on.key] = { median: median(s), min: Math.min(...s), runs: s.length, cpu: cpu.length ? median(cpu) : undefined };
+    }
+    if (row.cells.auto) row.cells.ratio = { text: `${(row.cells.auto.median / row.cells.wasm.median).toFixed(2)}` };
   }
+  rmSync(out, { recursive: true, force: true });
   const total = { name: 'all chapters', cells: {} };
   for (const on of runsOn) {
-    const s = rows.reduce((a, r) => a + r.cells[on.key].median, 0);
-    total.cells[on.key] = { median: s, min: s, runs: 1 };
+    const sum = (f) => rows.reduce((a, r) => a + f(r.cells[on.key]), 0);
+    total.cells[on.key] = { median: sum((t) => t.median), min: sum((t) => t.min), runs: chapterRuns, cpu: rows.every((r) => r.cells[on.key].cpu !== undefined) ? sum((t) => t.cpu) : undefined };
   }
-  section({ title: 'Each chapter\'s Run All (the cells\' times, one chapter at a time, one run)', columns: runsOn, rows: [...rows, total] });
+  if (total.cells.auto) total.cells.ratio = { text: `${(total.cells.auto.median / total.cells.wasm.median).toFixed(2)}` };
+  section({
+    title: `Each chapter's Run All (the cells' seconds, the kernel's CPU seconds in parentheses; one chapter at a time, the backends in turn, ${chapterRuns} run${chapterRuns > 1 ? 's' : ''} each)`,
+    columns: [...runsOn, ...(runsOn.length > 1 ? [{ key: 'ratio', label: 'default / wasm' }] : [])],
+    rows: [...rows, total],
+  });
 }
 
 // 6. Sections from scripts/bench/*.mjs.
@@ -261,7 +284,10 @@ if (slowSpell.length) {
   console.log(`\nThe machine had a slow spell during this run: the median of ${slowSpell.length} workload(s) is over 15% above its fastest run (${slowSpell.join('; ')}). Run again for representative figures.`);
 }
 const machine = { name: hostname(), cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) };
-const results = { date: new Date().toISOString(), machine, tfjs: tf.version.tfjs, tensorflow: K.backends().tensorflow, torch: torch?.torch, node: process.version, sections, slowSpell };
+loads.push(loadavg()[0]);
+const load = { min: Math.min(...loads), median: median(loads), max: Math.max(...loads), samples: loads.length };
+console.log(`load average (1 min) during the run: ${load.min.toFixed(1)} to ${load.max.toFixed(1)}, median ${load.median.toFixed(1)}, on ${machine.cores} cores`);
+const results = { date: new Date().toISOString(), machine, load, tfjs: tf.version.tfjs, tensorflow: K.backends().tensorflow, torch: torch?.torch, node: process.version, sections, slowSpell };
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote ${OUT}`);
 
@@ -273,8 +299,8 @@ if (WRITE_README) {
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block to write the figures into`);
   const versions = [`TensorFlow.js ${results.tfjs}`, results.tensorflow && `TensorFlow ${results.tensorflow} (tfjs-node)`, results.torch && `PyTorch ${results.torch}`, `Node ${results.node}`].filter(Boolean);
-  const lines = [`On ${machine.name} (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB), ${results.date.slice(0, 10)}; ${versions.join(', ')}. Median of the runs, fastest run in brackets.`];
-  const cell = (t) => (!t ? '' : t.text ? t.text : `${t.median.toFixed(t.median >= 10 ? 1 : 3)} s${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}${t.runs > 1 ? ` [${t.min.toFixed(t.min >= 10 ? 1 : 3)}]` : ''}`);
+  const lines = [`On ${machine.name} (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB), ${results.date.slice(0, 10)}; ${versions.join(', ')}. Median of the runs, fastest run in brackets. The machine's load average (1 min, this run's own work included) was ${load.min.toFixed(1)} to ${load.max.toFixed(1)} during the run, median ${load.median.toFixed(1)}, on its ${machine.cores} cores.`];
+  const cell = (t) => (!t ? '' : t.text ? t.text : `${t.median.toFixed(t.median >= 10 ? 1 : 3)} s${t.cpu !== undefined ? ` (${t.cpu.toFixed(1)} s)` : ''}${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}${t.runs > 1 ? ` [${t.min.toFixed(t.min >= 10 ? 1 : 3)}]` : ''}`);
   for (const s of sections) {
     lines.push('', `**${s.title}**${s.note ? ` ${s.note}` : ''}`, '', `| workload | ${s.columns.map((c) => c.label).join(' | ')} |`, `| --- |${s.columns.map(() => ' --- |').join('')}`);
     for (const r of s.rows) lines.push(`| ${r.name} | ${s.columns.map((c) => cell(r.cells[c.key])).join(' | ')} |`);

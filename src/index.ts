@@ -86,7 +86,7 @@ export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } 
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
 // backend/: which TensorFlow.js backend runs what
-export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
+export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, LARGE_TRAINING_STEP, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
 export type { BackendChoice, Backends } from './backend/backends';
 
 // notebook/: the chapter's first cell, charts, live displays, tables, prose
@@ -116,7 +116,8 @@ export type { ConvQuestion, Padding } from './exercises/fans';
 export { PORT, checkKerasPort } from './exercises/port';
 export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
-export { checkBranchScale } from './exercises/residual';
+export { checkStreamPrediction, STREAM_TASK } from './exercises/residual';
+export type { StreamPrediction } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
 export { feedback } from './exercises/feedback';

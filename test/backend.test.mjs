@@ -12,7 +12,9 @@ const requested = process.env.TFJS_BACKEND || 'auto';
 /** Whether tfjs-node loads here (in this process: it is loaded once and stays). */
 function tfjsNodeLoads() {
   try {
+    // As src/backend/backends.ts loads it: quiet, and oneDNN off.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
+    process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
     require('@tensorflow/tfjs-node');
     return true;
   } catch {
@@ -110,6 +112,27 @@ const cases = [
   { what: 'tiny values', bins: 20, range: [-1e-30, 1e-30] },
   { what: 'huge values (hi - lo overflows float32)', bins: 10, range: [-3e38, 3e38] },
 ];
+
+test('a deep trainer runs on the large backend from LARGE_TRAINING_STEP multiply-adds per step, and below it where it is', () => {
+  const b = K.backends();
+  assert.equal(K.onBackendFor(K.LARGE_TRAINING_STEP, () => tf.getBackend(), K.LARGE_TRAINING_STEP), b.large);
+  assert.equal(K.onBackendFor(K.LARGE_TRAINING_STEP - 1, () => tf.getBackend(), K.LARGE_TRAINING_STEP), b.main);
+  // A step's largest product is batch x fan-in x fan-out: 2 x 1024 x 512 = 2^20 here, one less fan-in below it.
+  const backendOf = (features) => {
+    const count = 2;
+    const train = { x: new Float32Array(count * features).fill(0.5), y: Int32Array.from([0, 1]), count, features };
+    const seen = new Set();
+    const before = tf.memory().numTensors;
+    K.trainDeepClassifier({ sizes: [features, 512, 2], init: 'heNormal', train, learningRate: 0.01, batchSize: 2, epochs: 1, seed: 1,
+      onRecord: () => seen.add(tf.getBackend()) });
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+    assert.equal(tf.getBackend(), b.main, 'and back');
+    return [...seen];
+  };
+  assert.equal(2 * 1024 * 512, K.LARGE_TRAINING_STEP);
+  assert.deepEqual(backendOf(1024), [b.large]);
+  assert.deepEqual(backendOf(1023), [b.main]);
+});
 
 test('countsVector: the counts of core/histogram, on every backend alike, and nothing leaks', async () => {
   const backends = (await bothBackends()) ?? [tf.getBackend()];

@@ -64,24 +64,46 @@ test('feedback needs a kernel, and says so', () => {
   assert.throws(() => K.feedback({ ok: true, message: 'x' }), /needs the tslab kernel/);
 });
 
-test('branch scale (chapter 7): the right formula passes, the usual slips are named, and the stream is measured', () => {
-  const right = K.checkBranchScale((N, v) => 1 / Math.sqrt(N * v));
-  expectRight(right);
-  // The measured 24-block stream at alpha = 1/sqrt(24) ends near 2 (the formula's value).
-  const measured = Number(right.message.match(/measures Var\(x_24\) = ([\d.]+)/)[1]);
-  assert.ok(Math.abs(measured - 2) < 0.3, `measured ${measured}`);
-  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(N)), /ignores the branch variance v/);
-  expectWrong(K.checkBranchScale((N) => 1 / Math.sqrt(2 * N)), /nanoGPT's count/);
-  expectWrong(K.checkBranchScale((N, v) => 1 / (N * v)), /That is alpha², not alpha/);
-  expectWrong(K.checkBranchScale((N) => 1 / N), /alpha² = 1\/N²/);
-  expectWrong(K.checkBranchScale((N, v) => Math.sqrt(v / N)), /wrong side of the fraction/);
-  expectWrong(K.checkBranchScale((N, v) => Math.sqrt(2 / (N * v))), /starts at variance 1, so the blocks may add 2 - 1 = 1/);
-  expectWrong(K.checkBranchScale((N, v) => 1 / Math.sqrt(2 * N * v)), /keeps the stream at 1.5/);
-  expectWrong(K.checkBranchScale((N, v) => Math.sqrt((2 ** (1 / N) - 1) / v)), /without normalization/);
-  expectWrong(K.checkBranchScale(() => 0.1), /0\.490 times the right one/);
-  expectWrong(K.checkBranchScale(() => -1), /not a finite number >= 0/);
-  expectWrong(K.checkBranchScale(() => { throw new Error('todo'); }), /threw .*todo/);
-  expectWrong(K.checkBranchScale(0.2), /should be a function/);
+test('stream prediction (chapter 7): the right predictions pass, each usual slip is named, and the networks are measured', () => {
+  const { blocks: L, scale: a } = K.STREAM_TASK;
+  const g = 1 + a * a; // a block's factor on the variance, v = 1
+  const truth = { preNorm: 1 + L * a * a, noNorm: g ** L, postNormShare: g ** (-L / 2) };
+  const ok = K.checkStreamPrediction(truth);
+  expectRight(ok);
+  // The measurements quoted in the verdict: pre-norm's sum of L branch variances, each about 1
+  // with a scatter of a few tenths, stays well within 15%; the post-norm share within 10%.
+  const measured = [...ok.message.matchAll(/the network measures ([\d.e+-]+)/g)].map((m) => Number(m[1]));
+  assert.equal(measured.length, 3);
+  assert.ok(Math.abs(measured[0] / truth.preNorm - 1) < 0.15, `pre-norm measured ${measured[0]}`);
+  assert.ok(Math.abs(Math.log(measured[1] / truth.noNorm)) < Math.log(3), `no norm measured ${measured[1]}`);
+  assert.ok(Math.abs(measured[2] / truth.postNormShare - 1) < 0.1, `post-norm share measured ${measured[2]}`);
+  // Within 5% counts: Var(x_0) of the drawn batch is not exactly 1.
+  expectRight(K.checkStreamPrediction({ ...truth, preNorm: truth.preNorm * 0.97 }));
+  const slip = (part, value, pattern) => {
+    const f = K.checkStreamPrediction({ ...truth, [part]: value });
+    expectWrong(f, pattern);
+    assert.match(f.message, /2 of 3 right/);
+  };
+  slip('preNorm', g ** L, /pre-norm: that compounds/);
+  slip('preNorm', 1 + L * a, /pre-norm: a branch scaled by alpha adds alpha² v to the variance, not alpha v/);
+  slip('preNorm', L * a * a, /pre-norm: the stream starts at the input's variance/);
+  slip('preNorm', 1 + L, /pre-norm: the branches are scaled by alpha/);
+  slip('preNorm', 1, /pre-norm: a pre-norm stream is not normalized itself/);
+  slip('noNorm', 1 + L * a * a, /no norm: that is linear growth/);
+  slip('noNorm', (1 + a) ** L, /no norm: .*not 1 \+ alpha v/);
+  slip('noNorm', 2 ** L, /no norm: .*not 2/);
+  slip('postNormShare', g ** -L, /post-norm share: that is the factor on the variance/);
+  slip('postNormShare', 1, /post-norm share: the normalization after each block divides the shortcut too/);
+  slip('postNormShare', 1 / Math.sqrt(1 + L * a * a), /post-norm share: that normalizes once, at the end/);
+  slip('postNormShare', 2 ** (-L / 2), /post-norm share: .*not sqrt\(2\)/);
+  slip('postNormShare', (1 + a) ** (-L / 2), /post-norm share: .*not alpha v/);
+  // A guess that matches no slip gets the ratio to the derivation.
+  expectWrong(K.checkStreamPrediction({ ...truth, noNorm: 10 * truth.noNorm }), /no norm: .*10 times as much as the derivation gives/);
+  expectWrong(K.checkStreamPrediction({ preNorm: NaN, noNorm: NaN, postNormShare: 0.5 }), /prediction for preNorm, noNorm first/);
+  expectWrong(K.checkStreamPrediction({ ...truth, noNorm: -1 }), /noNorm must be a finite number > 0/);
+  expectWrong(K.checkStreamPrediction({ ...truth, postNormShare: '0.2' }), /postNormShare must be a finite number > 0/);
+  expectWrong(K.checkStreamPrediction(5), /should be an object \{ preNorm, noNorm, postNormShare \}/);
+  expectWrong(K.checkStreamPrediction(null), /got null/);
 });
 
 test('a 200-layer tanh network that still separates (chapter 6): the right answer passes, the usual slips are named', () => {

@@ -10,9 +10,11 @@
  *
  * - wasm is the main backend, on which every op runs by default;
  * - when tfjs-node loads, a pass whose matrix products have at least LARGE_PRODUCT
- *   multiply-adds runs on TensorFlow (`onBackendFor`): the engine's passes (runNetwork)
- *   and the trainers whose steps are that large. Its tensors move to TensorFlow when it
- *   starts and its numbers come back as JavaScript numbers.
+ *   multiply-adds runs on TensorFlow (`onBackendFor`): the engine's passes (runNetwork,
+ *   lsuv); and so does a deep trainer (trainDeepClassifier) whose steps' largest product
+ *   reaches LARGE_TRAINING_STEP (TensorFlow runs with oneDNN off, which makes its small
+ *   products cheap). Their tensors move to TensorFlow when they start and their numbers
+ *   come back as JavaScript numbers.
  *
  * TFJS_BACKEND=node|wasm|cpu puts everything on that backend (the site is built with wasm,
  * the backend every reader's browser has, so that its numbers can be reproduced anywhere);
@@ -37,6 +39,17 @@ export const BACKEND_ENV = 'TFJS_BACKEND';
  * 1.3 to 1.5 times faster, and 2.5 times on chapter 2's 50 layers of 512 with a batch of 1024.
  */
 export const LARGE_PRODUCT = 2 ** 24;
+
+/**
+ * The same for a trainer (trainDeepClassifier), whose whole training runs on one backend: the
+ * largest matrix product of one step, from which it runs on TensorFlow: 2^20 (1,048,576)
+ * multiply-adds. Measured A/B in one run, in CPU seconds, TensorFlow
+ * with oneDNN off against wasm: chapter 6's trainer (steps of 64 x 784 x 32, 1.5 Mi) 0.64
+ * against 0.71 s, chapter 7's (64 x 784 x 64, 3 Mi) 1.05 against 1.41 s; chapter 1's
+ * (300 x 10 x 5) 0.90 against 0.30 s, so small trainers stay on wasm. TensorFlow's steps also
+ * use both cores, which CPU seconds do not show. (scripts/bench.mjs, "Training" rows.)
+ */
+export const LARGE_TRAINING_STEP = 2 ** 20;
 
 // tfjs registers the node backend under the name "tensorflow".
 const TF_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
@@ -73,13 +86,18 @@ function requireTfjsNode(): boolean {
   // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
   // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
   // not what native code writes to the file descriptor; test/other-backends.test.mjs checks
-  // every chapter's outputs), but they would fill a terminal: level 3 silences all but
-  // oneDNN's notice, which TensorFlow writes before its logging reads the level.
+  // every chapter's outputs), but they would fill a terminal: level 3 silences the CPU's,
+  // and oneDNN's (which ignores the level) is not written with oneDNN off, below.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
-  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up (a
-  // small matrix product: 196 us with them, 17 us with TF_ENABLE_ONEDNN_OPTS=0), which is why
-  // small trainers stay on wasm. They stay on: with them off, chapter 1 failed in tslab on
-  // TFJS_BACKEND=node (an empty error, two runs of three), which is not yet understood.
+  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up: a
+  // small matrix product took 196 us with them and 17 us without. Measured A/B in one run
+  // (CPU seconds, TFJS_BACKEND=node): chapter 7's trainer 1.05 s with them off against 1.45 s
+  // on (wasm 1.41), chapter 6's 0.64 against 0.71 (wasm 0.71), chapter 1's 0.90 against 1.12
+  // (wasm 0.30). Large products are as fast without them. So they are off, unless the
+  // environment says otherwise; TensorFlow reads this as it loads, and then writes no log line.
+  // (With them off chapter 1 once died in tslab: that was zeromq's EBUSY, which
+  // notebook/kernel-sends.ts now prevents, not TensorFlow.)
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   return tryRequire('@tensorflow/tfjs-node');
 }
 
@@ -198,13 +216,13 @@ function switchTo(name: string): void {
 
 /**
  * Runs fn on the backend for a pass whose largest matrix product has `multiplyAdds`
- * multiply-adds (rows x inner x columns): the large one from LARGE_PRODUCT on, else the
- * current one. Before initBackend, with one backend for everything, or inside withBackend,
+ * multiply-adds (rows x inner x columns): the large one from `threshold` on (LARGE_PRODUCT for
+ * one pass, LARGE_TRAINING_STEP for a trainer's steps), else the current one. Before initBackend, with one backend for everything, or inside withBackend,
  * fn just runs.
  */
-export function onBackendFor<T>(multiplyAdds: number, fn: () => T): T {
+export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PRODUCT): T {
   const b = chosen;
-  if (!b || pinned || b.large === b.main || multiplyAdds < LARGE_PRODUCT || tf.getBackend() !== b.main) return fn();
+  if (!b || pinned || b.large === b.main || multiplyAdds < threshold || tf.getBackend() !== b.main) return fn();
   if (!tf.engine().registry[b.large] && !loadLarge(b)) return fn();
   return withBackend(b.large, fn);
 }

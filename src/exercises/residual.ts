@@ -1,63 +1,108 @@
-/** Chapter 7's checker: the branch scale that keeps a pre-norm residual stream's variance bounded. */
+/**
+ * Chapter 7's checker: predict, then measure, what a residual stream does at initialization
+ * with its normalization in each of three places.
+ */
 import { residualStream } from '../net/stream';
-import { Feedback, close, right, wrong } from './verdict';
-
-/** (blocks, branchVariance) pairs with v != 1 and N v != 2, so that a missing v or GPT-2's 2N shows. */
-const STREAMS: [number, number][] = [
-  [24, 1],
-  [48, 0.5],
-  [12, 3],
-];
+import type { NormPosition } from '../net/blocks';
+import { Feedback, right, wrong } from './verdict';
 
 /**
- * Exercise (chapter 7): the largest branch scale alpha for which a pre-norm residual stream
- * that starts at variance 1 ends at variance at most 2 after N blocks, each adding
- * alpha^2 v: 1 + N alpha^2 v <= 2, so alpha = 1 / sqrt(N v). The answer is a function
- * (blocks, branchVariance) => alpha; the verdict names the usual slips, and shows the
- * stream of a 24-block network (width 256, layer norm, He then LeCun branch kernels, so
- * v = 1) measured at the learner's alpha.
+ * The exercise's network: `blocks` residual blocks of width `width`, each branch a He-initialized
+ * ReLU layer then a LeCun-initialized linear one (so a branch fed a unit-size input outputs
+ * variance about 1), scaled by `scale`, on a batch of `batch` standard normal inputs.
  */
-export function checkBranchScale(fn: (blocks: number, branchVariance: number) => number): Feedback {
-  if (typeof fn !== 'function') return wrong(`Your answer should be a function (blocks, branchVariance) => alpha; got ${typeof fn}.`);
-  const answers: number[] = [];
-  for (const [N, v] of STREAMS) {
-    let a: unknown;
-    try {
-      a = fn(N, v);
-    } catch (e) {
-      return wrong(`Your function threw for blocks = ${N}, branchVariance = ${v}: ${(e as Error).message}`);
-    }
-    if (typeof a !== 'number' || !Number.isFinite(a) || a < 0) {
-      return wrong(`For blocks = ${N}, branchVariance = ${v} your function returned ${String(a)}, not a finite number >= 0.`);
-    }
-    answers.push(a);
-  }
-  const matches = (f: (N: number, v: number) => number) => STREAMS.every(([N, v], k) => close(answers[k], f(N, v)));
-  const [N0, v0] = STREAMS[0];
-  const measured = () => {
-    const alpha = answers[0];
-    const r = residualStream({
-      depth: 2 * N0, width: 256, batch: 64, activation: 'relu', seed: 'exercise', norm: 'layer',
-      init: Array.from({ length: 2 * N0 }, (_, l) => (l % 2 === 0 ? 'heNormal' : 'leCunNormal')), residual: { scale: alpha },
-    });
-    const last = r.blocks[N0 - 1].stream.variance;
-    return `With alpha = ${alpha.toPrecision(3)}, a ${N0}-block pre-norm network measures Var(x_${N0}) = ${last.toFixed(2)} (the formula 1 + N alpha² v gives ${(1 + N0 * alpha * alpha * v0).toFixed(2)}).`;
+export const STREAM_TASK = { blocks: 16, scale: 0.5, width: 256, batch: 64 } as const;
+
+/** The learner's three predictions for STREAM_TASK's network. */
+export interface StreamPrediction {
+  /** Var(x_L), the stream after the last block, with layer norm before each branch. */
+  preNorm: number;
+  /** Var(x_L) without any normalization. */
+  noNorm: number;
+  /** E[x_L x_0] / E[x_0^2] with layer norm after each block: how much of the input is left. */
+  postNormShare: number;
+}
+
+/** A prediction is right within this relative distance (the slips named below are all further). */
+const TOLERANCE = 0.05;
+const near = (a: number, b: number) => Math.abs(a - b) <= TOLERANCE * Math.abs(b);
+
+type Slip = [number, string];
+
+/** The three networks are seeded, so each is measured once per session (the verdicts quote them). */
+const MEASURED = new Map<string, number>();
+
+function judge(name: string, guess: number, truth: number, slips: Slip[], measured: number): { ok: boolean; line: string } {
+  const shown = `you predicted ${guess.toPrecision(3)}, the network measures ${measured.toPrecision(3)}`;
+  if (near(guess, truth)) return { ok: true, line: `${name}: right (${shown}).` };
+  const slip = slips.find(([value]) => near(guess, value));
+  if (slip) return { ok: false, line: `${name}: ${slip[1]} (${shown}).` };
+  const ratio = guess / truth;
+  return {
+    ok: false,
+    line: `${name}: ${shown}, ${ratio > 1 ? `${ratio.toPrecision(2)} times as much as` : `${(1 / ratio).toPrecision(2)} times less than`} the derivation gives. Go back to the section on this placement: what does each block do to the stream?`,
   };
-  if (matches((N, v) => 1 / Math.sqrt(N * v))) {
-    return right(`Right: 1 + N alpha² v = 2 gives alpha = 1 / sqrt(N v). ${measured()}`);
+}
+
+/**
+ * Exercise (chapter 7): predict the pre-norm stream's variance (Var(x_0) + L alpha^2 v), the
+ * stream's variance without normalization ((1 + alpha^2 v)^L Var(x_0)) and the post-norm
+ * stream's input share ((1 + alpha^2 v)^(-L/2)), with Var(x_0) = v = 1; the verdict judges
+ * each, names the usual slips, and measures the three networks.
+ */
+export function checkStreamPrediction(p: StreamPrediction): Feedback {
+  if (typeof p !== 'object' || p === null) {
+    return wrong(`Your answer should be an object { preNorm, noNorm, postNormShare } of three numbers; got ${p === null ? 'null' : typeof p}.`);
   }
-  const suspects: [(N: number, v: number) => number, string][] = [
-    [(N) => 1 / Math.sqrt(N), 'That ignores the branch variance v: alpha = 1 / sqrt(N) is right only for branches that add variance 1. Each block adds alpha² v.'],
-    [(N) => 1 / Math.sqrt(2 * N), 'That is nanoGPT\'s count, 1/sqrt(2 n_layer): nanoGPT reads GPT-2\'s N as the number of residual branches, two per transformer layer (attention and MLP), so n_layer layers add 2 n_layer branches. Here N counts the branches themselves, and v matters too.'],
-    [(N, v) => 1 / (N * v), 'That is alpha², not alpha: the stream\'s variance grows by alpha² v per block, so alpha is the square root of 1 / (N v).'],
-    [(N) => 1 / N, 'That would be alpha² = 1/N² per branch, far smaller than needed: the variance grows by alpha² v per block, and 1 + N alpha² v = 2 asks for alpha² = 1 / (N v).'],
-    [(N, v) => Math.sqrt(v / N), 'The branch variance v is on the wrong side of the fraction: the stream gains alpha² v per block, so a larger v needs a smaller alpha, alpha = 1 / sqrt(N v).'],
-    [(N, v) => Math.sqrt(2 / (N * v)), 'That lets the blocks add variance 2 in all, ending at 3: the stream starts at variance 1, so the blocks may add 2 - 1 = 1, N alpha² v = 1.'],
-    [(N, v) => 1 / Math.sqrt(2 * N * v), 'That keeps the stream at 1.5, below 2, but it is not the largest such alpha: the blocks may add variance 1 in all, N alpha² v = 1.'],
-    [(N, v) => Math.sqrt((2 ** (1 / N) - 1) / v), 'That is the scale for a residual network without normalization, where each block multiplies the variance by (1 + alpha² v). With pre-norm each branch sees a normalized input, so it adds alpha² v, whatever the stream\'s size.'],
+  const fields: (keyof StreamPrediction)[] = ['preNorm', 'noNorm', 'postNormShare'];
+  const missing = fields.filter((f) => typeof p[f] === 'number' && Number.isNaN(p[f]));
+  if (missing.length) return wrong(`Write your prediction for ${missing.join(', ')} first (it is still NaN): predict before you measure.`);
+  for (const f of fields) {
+    const v = p[f] as unknown;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      return wrong(`${f} must be a finite number > 0 (a variance or a share), got ${String(v)}.`);
+    }
+  }
+  const { blocks: L, scale: a, width, batch } = STREAM_TASK;
+  const a2 = a * a;
+  const measure = (normPosition?: NormPosition) => {
+    const key = normPosition ?? 'none';
+    const cached = MEASURED.get(key);
+    if (cached !== undefined) return cached;
+    const r = residualStream({
+      depth: 2 * L, width, batch, activation: 'relu', seed: 'stream exercise', norm: normPosition ? 'layer' : undefined,
+      init: Array.from({ length: 2 * L }, (_, l) => (l % 2 === 0 ? 'heNormal' : 'leCunNormal')),
+      residual: { scale: a, normPosition },
+    });
+    const last = r.blocks[L - 1];
+    const value = normPosition === 'post' ? last.inputShare : last.stream.variance;
+    MEASURED.set(key, value);
+    return value;
+  };
+  const verdicts = [
+    judge('pre-norm', p.preNorm, 1 + L * a2, [
+      [(1 + a2) ** L, 'that compounds, as the stream without normalization does. With pre-norm each branch sees a normalized input, so it adds the same alpha² v whatever the stream\'s size'],
+      [1 + L * a, 'a branch scaled by alpha adds alpha² v to the variance, not alpha v'],
+      [L * a2, 'the stream starts at the input\'s variance, 1, and the branches add to it'],
+      [1 + L, 'the branches are scaled by alpha: each adds alpha² v, not v'],
+      [1, 'a pre-norm stream is not normalized itself: only what enters each branch is, and the branches add to the stream'],
+    ], measure('pre')),
+    judge('no norm', p.noNorm, (1 + a2) ** L, [
+      [1 + L * a2, 'that is linear growth, the pre-norm stream\'s. Without normalization a branch sees the stream itself, so its output grows with the stream: each block multiplies the variance by (1 + alpha² v)'],
+      [(1 + a) ** L, 'a branch scaled by alpha multiplies the variance by 1 + alpha² v, not 1 + alpha v'],
+      [2 ** L, 'the branches are scaled by alpha: each block multiplies the variance by 1 + alpha² v, not 2'],
+    ], measure()),
+    judge('post-norm share', p.postNormShare, (1 + a2) ** (-L / 2), [
+      [(1 + a2) ** -L, 'that is the factor on the variance. The share is a coefficient of x_0, and each normalization divides it by the stream\'s standard deviation, 1/sqrt(1 + alpha² v)'],
+      [1, 'the normalization after each block divides the shortcut too, by sqrt(1 + alpha² v): nothing keeps the input whole'],
+      [1 / Math.sqrt(1 + L * a2), 'that normalizes once, at the end, as a pre-norm stream with a final layer norm does. Post-norm normalizes after every block, so the factors 1/sqrt(1 + alpha² v) multiply'],
+      [2 ** (-L / 2), 'the branches are scaled by alpha: each block divides the share by sqrt(1 + alpha² v), not sqrt(2)'],
+      [(1 + a) ** (-L / 2), 'the branch adds alpha² v to the variance, not alpha v'],
+    ], measure('post')),
   ];
-  const found = suspects.find(([f]) => matches(f));
-  if (found) return wrong(`${found[1]} ${measured()}`);
-  const ratio = answers[0] / (1 / Math.sqrt(N0 * v0));
-  return wrong(`Not yet: for blocks = ${N0}, branchVariance = ${v0} your alpha is ${ratio.toPrecision(3)} times the right one. The stream's variance after N blocks is 1 + N alpha² v. ${measured()}`);
+  const text = verdicts.map((v) => v.line).join(' ');
+  if (verdicts.every((v) => v.ok)) {
+    return right(`Right on all three. ${text} The measurements stray from the derivation by the network's finite width and its one draw of the kernels; the compounding stream without normalization strays most.`);
+  }
+  return wrong(`${verdicts.filter((v) => v.ok).length} of 3 right. ${text}`);
 }

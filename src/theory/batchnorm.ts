@@ -2,9 +2,9 @@
  * Batch norm's gradient explosion at initialization, predicted for a finite batch: the
  * factor lambda(B) by which the variance of dLoss/dz_l grows per layer toward the input in a
  * deep network with batch norm after every layer (Yang, Pennington, Rao, Sohl-Dickstein &
- * Schoenholz 2019, "A Mean Field Theory of Batch Normalization", arXiv:1902.08129: their
- * Theorem 8 gives it for ReLU, Theorem 9 (B - 2)/(B - 3) for a linear network and shows that
- * it is the smallest). Chapter 7.
+ * Schoenholz 2019, "A Mean Field Theory of Batch Normalization", arXiv:1902.08129: they give
+ * it in closed form for ReLU, and (B - 2)/(B - 3) for a linear network, which they show is
+ * the smallest). Chapter 7.
  *
  * The network: z_l = x_{l-1} W_l, x_l = phi(BN(z_l)), W_ij ~ N(0, sigma_w^2 / n), a batch of
  * B examples, batch norm without its learned scale and shift. The assumptions are the
@@ -35,7 +35,7 @@
  *
  *   E[tr(P D G D P)] = (B-1)^2/B D1 + (B-1)/B D2 - E1 + (E1 + (B-1) E2) / B.
  *
- * For a linear network this is exactly (B - 2)/(B - 3); for ReLU it reproduces Theorem 8's
+ * For a linear network this is exactly (B - 2)/(B - 3); for ReLU it reproduces their closed form's
  * values (1.590 at B = 16, 1.480 at B = 128) and decreases to pi/(pi - 1) as B -> infinity,
  * where in general lambda -> E[phi'(t)^2] / Var(phi(t)), t ~ N(0, 1).
  *

@@ -12,6 +12,7 @@ import { Examples, checkExamples, featureTensor } from '../data/examples';
 import { InitSpec, checkInitSpecs } from '../init/initspec';
 import { ACTIVATION_NAMES, Activation, activationFn } from '../net/activations';
 import { NormName, ResidualOptions, STRUCTURE_OPTIONS, checkStructure, withOutputInit } from '../net/blocks';
+import { LARGE_TRAINING_STEP, onBackendFor } from '../backend/backends';
 import { unitSpread } from './classifier';
 import { MLPParams, checkSizes, disposeMLP, initMLP, mlpBlocks, mlpForward, mlpVariableList, mlpVariables, readMLP } from '../net/mlp';
 
@@ -145,79 +146,86 @@ export function trainDeepClassifier(options: DeepTrainOptions): DeepTrainHistory
     loss: [], stepsPerEpoch, epochLoss: [], testLoss: [], testAccuracy: [], gradientStep: [], gradientRms: [], gradientSpread: [], divergedAt: null, params,
   };
 
-  const owned: tf.Tensor[] = [];
-  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
-  const optimizer = o.optimizer === 'sgd' ? tf.train.sgd(o.learningRate) : tf.train.momentum(o.learningRate, momentum);
-  const net = mlpVariables(params);
-  try {
-    const xs = own(featureTensor(train));
-    const ys = own(tf.tidy(() => tf.oneHot(tf.tensor1d(train.y, 'int32'), classes)));
-    const testX = test && own(featureTensor(test));
-    const testY = test && own(tf.tensor1d(test.y, 'int32'));
-    const vars = mlpVariableList(net);
-    const evaluate = () => {
-      if (!testX || !testY) return;
-      const [loss, acc] = tf.tidy(() => {
-        const logits = mlpForward(net, testX, act, structure);
-        const right = tf.equal(tf.argMax(logits, 1), testY).cast('float32');
-        return [tf.losses.softmaxCrossEntropy(tf.oneHot(testY, classes), logits), tf.mean(right)];
-      });
-      history.testLoss.push(loss.dataSync()[0]);
-      history.testAccuracy.push(acc.dataSync()[0]);
-      tf.dispose([loss, acc]);
-    };
-    const shuffleRng = makeRng(`${seed}/shuffle`);
-    evaluate();
-    let step = 0;
-    for (let epoch = 0; epoch < o.epochs && history.divergedAt === null; epoch++) {
-      const order = permutation(train.count, shuffleRng);
-      let sum = 0;
-      for (let b = 0; b < stepsPerEpoch; b++, step++) {
-        const idx = tf.tensor1d(order.subarray(b * batchSize, (b + 1) * batchSize), 'int32');
-        const bx = tf.gather(xs, idx);
-        const by = tf.gather(ys, idx);
-        const f = () => tf.losses.softmaxCrossEntropy(by, mlpForward(net, bx, act, structure)) as tf.Scalar;
-        const { value, grads } = optimizer.computeGradients(f, vars);
-        const loss = value.dataSync()[0];
-        if (step % gradientEvery === 0) {
-          const rms = tf.tidy(() => tf.stack(net.weights.map((w) => tf.sqrt(tf.mean(tf.square(grads[w.name]))))));
-          history.gradientStep.push(step);
-          history.gradientRms.push(Array.from(rms.dataSync()));
-          rms.dispose();
-          // The gradients as parameters, for chapter 1's exact measure of how far apart units are.
-          const asParams: MLPParams = {
-            sizes,
-            weights: net.weights.map((w) => grads[w.name].dataSync() as Float32Array),
-            biases: net.weights.map((_, l) => (net.biases ? grads[net.biases[l].name].dataSync() as Float32Array : new Float32Array(sizes[l + 1]))),
-          };
-          history.gradientSpread.push(net.weights.map((_, l) => unitSpread(asParams, l)));
-        }
-        history.loss.push(loss);
-        if (!Number.isFinite(loss)) {
-          history.divergedAt = step;
-          tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
-          onRecord?.(history);
-          break;
-        }
-        optimizer.applyGradients(grads);
-        tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
-        sum += loss;
-        if (b === stepsPerEpoch - 1) {
-          history.epochLoss.push(sum / stepsPerEpoch);
-          evaluate();
-        }
-        onRecord?.(history);
-      }
-    }
-    readMLP(net, params);
-  } finally {
-    tf.dispose(owned);
-    disposeMLP(net);
-    optimizer.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose() frees its momentum and accumulators but not
-    // the learning-rate scalar its parent SGDOptimizer keeps in `c`: free it here.
-    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
-    if (o.optimizer === 'momentum' && c && !c.isDisposed) c.dispose();
-  }
+  // On TensorFlow where tfjs-node is present and a step's largest product is large enough
+  // (backend/backends.ts, LARGE_TRAINING_STEP); the history holds only JavaScript numbers.
+  const stepProduct = Math.max(...sizes.slice(1).map((n, l) => batchSize * sizes[l] * n));
+  onBackendFor(stepProduct, () => trainSteps(), LARGE_TRAINING_STEP);
   return history;
+
+  function trainSteps(): void {
+    const owned: tf.Tensor[] = [];
+    const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+    const optimizer = o.optimizer === 'sgd' ? tf.train.sgd(o.learningRate) : tf.train.momentum(o.learningRate, momentum);
+    const net = mlpVariables(params);
+    try {
+      const xs = own(featureTensor(train));
+      const ys = own(tf.tidy(() => tf.oneHot(tf.tensor1d(train.y, 'int32'), classes)));
+      const testX = test && own(featureTensor(test));
+      const testY = test && own(tf.tensor1d(test.y, 'int32'));
+      const vars = mlpVariableList(net);
+      const evaluate = () => {
+        if (!testX || !testY) return;
+        const [loss, acc] = tf.tidy(() => {
+          const logits = mlpForward(net, testX, act, structure);
+          const right = tf.equal(tf.argMax(logits, 1), testY).cast('float32');
+          return [tf.losses.softmaxCrossEntropy(tf.oneHot(testY, classes), logits), tf.mean(right)];
+        });
+        history.testLoss.push(loss.dataSync()[0]);
+        history.testAccuracy.push(acc.dataSync()[0]);
+        tf.dispose([loss, acc]);
+      };
+      const shuffleRng = makeRng(`${seed}/shuffle`);
+      evaluate();
+      let step = 0;
+      for (let epoch = 0; epoch < o.epochs && history.divergedAt === null; epoch++) {
+        const order = permutation(train.count, shuffleRng);
+        let sum = 0;
+        for (let b = 0; b < stepsPerEpoch; b++, step++) {
+          const idx = tf.tensor1d(order.subarray(b * batchSize, (b + 1) * batchSize), 'int32');
+          const bx = tf.gather(xs, idx);
+          const by = tf.gather(ys, idx);
+          const f = () => tf.losses.softmaxCrossEntropy(by, mlpForward(net, bx, act, structure)) as tf.Scalar;
+          const { value, grads } = optimizer.computeGradients(f, vars);
+          const loss = value.dataSync()[0];
+          if (step % gradientEvery === 0) {
+            const rms = tf.tidy(() => tf.stack(net.weights.map((w) => tf.sqrt(tf.mean(tf.square(grads[w.name]))))));
+            history.gradientStep.push(step);
+            history.gradientRms.push(Array.from(rms.dataSync()));
+            rms.dispose();
+            // The gradients as parameters, for chapter 1's exact measure of how far apart units are.
+            const asParams: MLPParams = {
+              sizes,
+              weights: net.weights.map((w) => grads[w.name].dataSync() as Float32Array),
+              biases: net.weights.map((_, l) => (net.biases ? grads[net.biases[l].name].dataSync() as Float32Array : new Float32Array(sizes[l + 1]))),
+            };
+            history.gradientSpread.push(net.weights.map((_, l) => unitSpread(asParams, l)));
+          }
+          history.loss.push(loss);
+          if (!Number.isFinite(loss)) {
+            history.divergedAt = step;
+            tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
+            onRecord?.(history);
+            break;
+          }
+          optimizer.applyGradients(grads);
+          tf.dispose([idx, bx, by, value, ...Object.values(grads)]);
+          sum += loss;
+          if (b === stepsPerEpoch - 1) {
+            history.epochLoss.push(sum / stepsPerEpoch);
+            evaluate();
+          }
+          onRecord?.(history);
+        }
+      }
+      readMLP(net, params);
+    } finally {
+      tf.dispose(owned);
+      disposeMLP(net);
+      optimizer.dispose();
+      // tfjs 4.22's MomentumOptimizer.dispose() frees its momentum and accumulators but not
+      // the learning-rate scalar its parent SGDOptimizer keeps in `c`: free it here.
+      const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+      if (o.optimizer === 'momentum' && c && !c.isDisposed) c.dispose();
+    }
+  }
 }
