@@ -92,7 +92,7 @@ export type { BackendChoice, Backends } from './backend/backends';
 // notebook/: the chapter's first cell, charts, live displays, tables, prose
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
-export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
+export { COLORS, describeFigure, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
 export type { Figure, PlotOptions, SliderOptions, SliderStep, Trace } from './notebook/plot';
 export { livePlot, progress } from './notebook/live';
 export type { LivePlot, Progress } from './notebook/live';
