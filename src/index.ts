@@ -66,16 +66,16 @@ export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/
 // chapter 8: the teacher task, per-layer Adam and SGD, training through a parametrization
 export { teacherFit, teacherTask } from './train/teacher';
 export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
-export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
+export { ADAM_DEFAULTS, layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
 export { trainParametrized } from './train/parametrized';
 export type { ParametrizedHistory, ParametrizedRunOptions, ParametrizedTrainOptions } from './train/parametrized';
-export { coordinateCheck } from './train/coordinate';
-export type { CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
+export { adamDenominators, coordinateCheck } from './train/coordinate';
+export type { AdamDenominatorOptions, AdamDenominators, CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
 export { learningRateSweep } from './train/sweep';
 export type { LearningRateSweepOptions, SweepRow } from './train/sweep';
 export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
-export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
+export type { AverageSweepsOptions, AveragedSweep, CoordinateSlopes, OptimumShift, OptimumShiftOptions, SeedOptimum, Spread } from './train/seedstats';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';
@@ -109,6 +109,6 @@ export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercis
 export type { VarianceQuestion } from './exercises/fans';
 export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
-export { checkTransferredRates } from './exercises/transfer';
-export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
+export { GRADIENT_SLOPES, GRADIENT_TASK, SLOPE_TOLERANCE, checkGradientSlopes, checkTransferredRates, measureGradientSlopes } from './exercises/transfer';
+export type { GradientSlopeAnswer, LayerSlopes, SlopeMeasure, TransferAnswer, TransferQuestion } from './exercises/transfer';
 export { feedback } from './exercises/feedback';

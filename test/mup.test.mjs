@@ -345,3 +345,38 @@ test('transfer exercise: eta n_0 / n under the standard parametrization and eta 
   assert.throws(() => K.checkTransferredRates({ standard: 1, mup: 1 }, { ...q, width: 64 }), /width must be larger than its baseWidth \(64\)/);
   assert.throws(() => K.checkTransferredRates({ standard: 1, mup: 1 }, { ...q, tunedRate: -1 }), /tunedRate must be > 0/);
 });
+
+// ------------------------------------------------------------------ Adam's denominators
+
+const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+
+test('adamDenominators: after one step sqrt(v_hat) is |g|, so the package form\'s readout RMS is n_0/n times Table 3\'s, exactly; the rest agree', async () => {
+  const task = K.teacherTask({ inputs: 8, teacherWidth: 16, train: 256, test: 64, seed: 3 });
+  const o = { task, parametrization: 'mup', optimizer: 'adam', widths: [16, 64], baseWidth: 16, learningRate: 2 ** -8, steps: 1, batchSize: 16, seed: 4 };
+  const [pkg, t3] = await noLeak(() => ['multiplier', 'table3'].map((form) => K.adamDenominators({ ...o, form })));
+  assert.equal(pkg.epsilon, K.ADAM_DEFAULTS.epsilon);
+  assert.equal(pkg.rms.length, 3);
+  // The two forms are the same network: the readout's gradient differs by alpha = n_0/n (1 and
+  // 1/4), every other gradient not at all. float32 sums: a few ulps.
+  o.widths.forEach((n, w) => {
+    close(pkg.rms[2][w] / t3.rms[2][w], 16 / n, 1e-5, `readout at width ${n}`);
+    close(pkg.rms[0][w] / t3.rms[0][w], 1, 1e-5, `input layer at width ${n}`);
+    close(pkg.rms[1][w] / t3.rms[1][w], 1, 1e-5, `hidden layer at width ${n}`);
+  });
+  pkg.slope.forEach((s, l) => close(s, K.logLogSlope(o.widths, pkg.rms[l]), 1e-12, `slope ${l}`));
+  assert.throws(() => K.adamDenominators({ ...o, optimizer: 'sgd' }), /adamDenominators measures Adam: optimizer must be "adam", got "sgd"/);
+  assert.throws(() => K.adamDenominators({ ...o, steps: 0 }), /steps must be a whole number >= 1/);
+});
+
+test('measureGradientSlopes: at initialization the gradients scale as the backward pass says, within the checker\'s tolerance', async () => {
+  // The chapter's task: each network's gradients carry its own error f - y, which varies by a
+  // factor of a few from seed to seed, so six seeds over widths 64 to 1024 come within the
+  // tolerance of the theory, not closer.
+  const task = K.teacherTask({ inputs: 16, teacherWidth: 64, train: 8192, test: 1024, seed: 1 });
+  const m = await noLeak(() => K.measureGradientSlopes(task));
+  for (const p of ['standard', 'mup']) {
+    for (const r of ['input', 'hidden', 'readout']) {
+      assert.ok(Math.abs(m[p][r] - K.GRADIENT_SLOPES[p][r]) <= K.SLOPE_TOLERANCE, `${p} ${r}: measured ${m[p][r]}, theory ${K.GRADIENT_SLOPES[p][r]}`);
+    }
+  }
+});
