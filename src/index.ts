@@ -16,7 +16,7 @@ export type { Fans } from './init/fans';
 export { INITIALIZER_NAMES, TRUNCATION_STD, weightDistribution } from './init/formulas';
 export type { InitOptions, InitializerName, WeightDistribution } from './init/formulas';
 export { sampleWeights } from './init/samplers';
-export { initLabel, sampleInit } from './init/initspec';
+export { initDistribution, initLabel, sampleInit } from './init/initspec';
 export type { InitSpec } from './init/initspec';
 export { tfInitializer } from './init/tfinit';
 export type { TfInitializer } from './init/tfinit';
@@ -105,9 +105,13 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
 export { checkSymmetryFix } from './exercises/symmetry';
-export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
-export type { VarianceQuestion } from './exercises/fans';
-export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
+export {
+  MYSTERY_NETWORK, PADDINGS, TF_HE_NETWORKS, checkConvFactor, checkHistogramGuess, checkTfHeNormalDepth, convVarianceFactor, measureConvFactor, mysteryHistograms,
+  tfHeNormalVariances,
+} from './exercises/fans';
+export type { ConvQuestion, Padding } from './exercises/fans';
+export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
+export type { SeparationAnswer } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
 export { GRADIENT_SLOPES, GRADIENT_TASK, SLOPE_TOLERANCE, checkGradientSlopes, checkTransferredRates, measureGradientSlopes } from './exercises/transfer';
 export type { GradientSlopeAnswer, LayerSlopes, SlopeMeasure, TransferAnswer, TransferQuestion } from './exercises/transfer';
