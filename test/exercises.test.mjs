@@ -107,6 +107,10 @@ test('gradient slopes (chapter 8): the backward pass\'s slopes pass, the usual s
   // An answer of zeros (the cell's start) names the five slopes that are not 0.
   assert.equal(check({ standard: { input: 0, hidden: 0, readout: 0 }, mup: { input: 0, hidden: 0, readout: 0 } }).message.match(/your 0:/g).length, 5);
   expectWrong(check({ standard: { input: 0, hidden: 'steep', readout: 0 }, mup: right.mup }), /answer.standard.hidden should be a slope, a finite number/);
+  // The cell starts with NaN: no verdict and no measurement (Run All must not print the answer).
+  const blank = { standard: { input: NaN, hidden: NaN, readout: NaN }, mup: { input: NaN, hidden: NaN, readout: NaN } };
+  expectWrong(K.checkGradientSlopes(blank, task, () => { throw new Error('measured'); }), /Write your six predicted slopes in place of NaN/);
+  expectWrong(check(withOne('mup', 'readout', NaN)), /in place of NaN/);
   expectWrong(check({ standard: right.standard }), /answer.mup should be \{ input, hidden, readout \}/);
   expectWrong(check(-0.5), /should be an object/);
   assert.throws(() => K.checkGradientSlopes(right, null), /task must be the chapter's teacher task/);

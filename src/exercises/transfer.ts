@@ -140,6 +140,12 @@ export function checkGradientSlopes(answer: GradientSlopeAnswer, task: TeacherTa
   for (const p of ['standard', 'mup'] as const) {
     const a = answer[p];
     if (a === null || typeof a !== 'object') return wrong(`answer.${p} should be { input, hidden, readout }, three slopes; got ${String(a)}.`);
+  }
+  if ((['standard', 'mup'] as const).some((p) => ROLES.some((r) => Number.isNaN(answer[p][r])))) {
+    return wrong('Write your six predicted slopes in place of NaN; the checker then judges them and measures the gradients.');
+  }
+  for (const p of ['standard', 'mup'] as const) {
+    const a = answer[p];
     for (const r of ROLES) {
       if (typeof a[r] !== 'number' || !Number.isFinite(a[r])) return wrong(`answer.${p}.${r} should be a slope, a finite number (0 for a gradient whose size does not change with the width); got ${String(a[r])}.`);
     }
