@@ -113,6 +113,6 @@ export type { ConvQuestion, Padding } from './exercises/fans';
 export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
-export { GRADIENT_SLOPES, GRADIENT_TASK, SLOPE_TOLERANCE, checkGradientSlopes, checkTransferredRates, measureGradientSlopes } from './exercises/transfer';
-export type { GradientSlopeAnswer, LayerSlopes, SlopeMeasure, TransferAnswer, TransferQuestion } from './exercises/transfer';
+export { GRADIENT_SLOPES, GRADIENT_TASK, SLOPE_TOLERANCE, checkGradientSlopes, measureGradientSlopes } from './exercises/transfer';
+export type { GradientSlopeAnswer, LayerSlopes, SlopeMeasure } from './exercises/transfer';
 export { feedback } from './exercises/feedback';

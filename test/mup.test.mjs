@@ -322,32 +322,6 @@ test('bad options throw an Error naming the option and what is allowed', () => {
   t({ ...sweep, width: undefined, steps: undefined, widths: [32, 64], probe: 'batch' }, /probe must be a whole number >= 1, got "batch"/, K.coordinateCheck);
 });
 
-// ------------------------------------------------------------------ the exercise
-
-test('transfer exercise: eta n_0 / n under the standard parametrization and eta under muP pass; the usual slips are named', () => {
-  const q = { tunedRate: 2 ** -6, baseWidth: 64, width: 512 };
-  const right = (a) => { const f = K.checkTransferredRates(a, q); assert.equal(f.ok, true, f.message); };
-  const wrong = (a, re) => { const f = K.checkTransferredRates(a, q); assert.equal(f.ok, false, f.message); assert.match(f.message, re); };
-  right({ standard: 2 ** -9, mup: 2 ** -6 });
-  right({ standard: 2 ** -9.2, mup: 2 ** -5.9 });
-  wrong({ standard: 2 ** -6, mup: 2 ** -6 }, /muP rate is right.*keeping the tuned rate 2\^-6 is what fails to transfer.*8 times as far/);
-  wrong({ standard: 2 ** -6, mup: 2 ** -9 }, /The two are swapped/);
-  wrong({ standard: 2 ** -9, mup: 2 ** -9 }, /standard-parametrization rate is right.*counts the width twice.*readout's Adam rate is the global one/);
-  wrong({ standard: 2 ** -7.5, mup: 2 ** -6 }, /divides by sqrt\(8\), the rule for the initial weights/);
-  wrong({ standard: 2 ** -3, mup: 2 ** -6 }, /wrong way/);
-  wrong({ standard: 2 ** -15, mup: 2 ** -6 }, /divides by the width itself \(512\)/);
-  wrong({ standard: 2 ** -12, mup: 2 ** -6 }, /square of the width ratio/);
-  wrong({ standard: 2 ** -9, mup: 2 ** -3 }, /SGD rule for the input layer and the readout/);
-  wrong({ standard: 2 ** -6, mup: 2 ** -3 }, /Standard parametrization: .* muP: /);
-  wrong({ standard: 2 ** -11, mup: 2 ** -6 }, /0\.0313 times the tuned rate/);
-  wrong({ standard: 'small', mup: 2 ** -6 }, /answer.standard should be a learning rate/);
-  wrong(2 ** -9, /should be an object/);
-  assert.throws(() => K.checkTransferredRates({ standard: 1, mup: 1 }, { ...q, width: 64 }), /width must be larger than its baseWidth \(64\)/);
-  assert.throws(() => K.checkTransferredRates({ standard: 1, mup: 1 }, { ...q, tunedRate: -1 }), /tunedRate must be > 0/);
-});
-
-// ------------------------------------------------------------------ Adam's denominators
-
 const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('adamDenominators: after one step sqrt(v_hat) is |g|, so the package form\'s readout RMS is n_0/n times Table 3\'s, exactly; the rest agree', async () => {
