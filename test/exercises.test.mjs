@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { K } from './lib.mjs';
+import { K, noLeak } from './lib.mjs';
 
 const expectRight = (f) => assert.equal(f.ok, true, f.message);
 const expectWrong = (f, pattern) => {
@@ -8,12 +8,56 @@ const expectWrong = (f, pattern) => {
   assert.match(f.message, pattern);
 };
 
-test('symmetry fix: constants are refused with the reason, a scaled random init passes', () => {
-  expectWrong(K.checkSymmetryFix({ name: 'constant', value: 0.3 }), /same value .*symmetry is not broken/);
-  expectWrong(K.checkSymmetryFix('ones'), /symmetry is not broken/);
-  expectWrong(K.checkSymmetryFix(1e-4), /too small or too large/);
-  expectWrong(K.checkSymmetryFix('he'), /cannot be used: init must be one of/);
-  expectRight(K.checkSymmetryFix('heNormal'));
+test('tie puzzle (chapter 1): the measured widths follow the rule, each miss is named with its reason, bad answers get a message', async () => {
+  const measured = await noLeak(() => K.measureTiePuzzle());
+  // A layer stays one unit exactly when its own kernel and the next one both start constant.
+  const constant = (spec) => spec === 'zeros' || (typeof spec === 'object' && spec.name === 'constant');
+  for (const [name, kernels] of Object.entries(K.TIE_PUZZLE)) {
+    const expected = [0, 1].map((l) => (constant(kernels[l]) && constant(kernels[l + 1]) ? 1 : K.TIE_PUZZLE_SIZES[l + 1]));
+    assert.deepEqual(measured[name], expected, `network ${name}`);
+  }
+  expectRight(K.checkTiePuzzle({ A: [10, 5], B: [10, 1], C: [1, 5], D: [10, 5] }));
+  // "Constant anywhere ties the layer" and "zeros stop everything": each miss is named with its reason.
+  const slips = K.checkTiePuzzle({ A: [1, 5], B: [10, 5], C: [10, 5], D: [10, 1] });
+  expectWrong(slips, /^4 of 8 right\./);
+  assert.match(slips.message, /A, layer 1: you predicted 1, measured 10: .*outgoing weights equal too/);
+  assert.match(slips.message, /B, layer 2: you predicted 5, measured 1: .*same incoming weights .*same outgoing weight/);
+  assert.match(slips.message, /C, layer 1: you predicted 10, measured 1: .*h₁ᵀδ₂, has equal rows/);
+  assert.match(slips.message, /D, layer 2: you predicted 1, measured 5: .*zero output kernel only means/);
+  expectWrong(K.checkTiePuzzle({ A: [3, 5], B: [10, 1], C: [1, 5], D: [10, 5] }), /^7 of 8 right\. A, layer 1: .*either as one unit or with all its units different/);
+  expectWrong(K.checkTiePuzzle({ A: null, B: null, C: null, D: null }), /Fill in your prediction for A, B, C, D/);
+  expectWrong(K.checkTiePuzzle({ A: [10, 5], B: [10, 1], C: [1, 5] }), /Fill in your prediction for D/);
+  expectWrong(K.checkTiePuzzle({ A: [11, 5], B: [10, 1], C: [1, 5], D: [10, 5] }), /A's layer 1 has 10 units, so it can end with 1 to 10 different ones; got 11/);
+  expectWrong(K.checkTiePuzzle({ A: [10, 0.5], B: [10, 1], C: [1, 5], D: [10, 5] }), /A's layer 2 has 5 units.*got 0\.5/);
+  expectWrong(K.checkTiePuzzle({ A: '10, 5', B: [10, 1], C: [1, 5], D: [10, 5] }), /A should be a pair \[layer 1, layer 2\]; got "10, 5"/);
+  expectWrong(K.checkTiePuzzle({ A: [10, 5], B: [10, 1], C: [1, 5], D: [10, 5], E: [1, 1] }), /also names E/);
+  expectWrong(K.checkTiePuzzle([10, 5]), /should be an object/);
+});
+
+test('growth depth (chapter 2): the prediction from n σ² passes, the usual slips are named, bad answers get a message', () => {
+  const { gain, growth } = K.GROWTH_QUESTION;
+  const m = K.measureGrowthDepth();
+  const exact = Math.log(growth) / Math.log(gain * gain);
+  assert.equal(m.predicted, Math.ceil(exact));
+  // One random network's crossing strays from the prediction by a layer or two at most (its own
+  // factor per layer is n σ² up to about 1%), and its fitted factor is near n σ².
+  assert.ok(Math.abs(m.layer - m.predicted) <= 2, `measured ${m.layer}, predicted ${m.predicted}`);
+  assert.ok(Math.abs(m.factor / (gain * gain) - 1) < 0.01, `factor ${m.factor}`);
+  for (const p of [m.predicted - 1, m.predicted, m.predicted + 1, m.layer]) expectRight(K.checkGrowthDepth(p));
+  assert.match(K.checkGrowthDepth(m.predicted).message, /ln 1000 \/ ln 1\.21 = 36\.2.*Measured: .* at layer \d+/);
+  expectWrong(K.checkGrowthDepth(Math.ceil(Math.log(growth) / Math.log(gain))), /compounded σ√n = 1\.1/);
+  expectWrong(K.checkGrowthDepth(Math.ceil(exact / 2)), /squared the factor twice/);
+  expectWrong(K.checkGrowthDepth(Math.ceil(Math.log(growth) / (gain * gain - 1))), /ln 1\.21 as 0\.21/);
+  expectWrong(K.checkGrowthDepth(Math.round((growth - 1) / (gain * gain - 1))), /adds 0\.21 times/);
+  expectWrong(K.checkGrowthDepth(Math.round(Math.log10(growth) / Math.log(gain * gain))), /base-10 logarithm .* by a natural one/);
+  expectWrong(K.checkGrowthDepth(Math.round(Math.log(growth) / Math.log10(gain * gain))), /natural logarithm .* by a base-10 one/);
+  expectWrong(K.checkGrowthDepth(50), /Not yet: 50 is too many layers/);
+  expectWrong(K.checkGrowthDepth(5), /Not yet: 5 is too few layers/);
+  expectWrong(K.checkGrowthDepth(36.2), /whole number of layers, at least 1; got 36\.2/);
+  expectWrong(K.checkGrowthDepth(0), /at least 1; got 0/);
+  expectWrong(K.checkGrowthDepth('37'), /should be a number of layers.*got "37"/);
+  expectWrong(K.checkGrowthDepth(null), /got null/);
+  expectWrong(K.checkGrowthDepth(NaN), /in place of NaN/);
 });
 
 test('feedback needs a kernel, and says so', () => {

@@ -60,6 +60,16 @@ test('a K.prose fragment in a template: its markdown and its quotes join the par
   assert.deepEqual(typedNumbers(nb), []);
 });
 
+test('a quote or fragment pasted into a plain template throws, naming K.prose, instead of printing [object Object]', () => {
+  const q = K.fixed(0.25, 2);
+  assert.throws(() => `at ${q}`, /the quote 0\.25 was turned into a string outside K\.md or K\.prose.*K\.prose/);
+  assert.throws(() => 'at ' + q, /outside K\.md or K\.prose/);
+  const f = K.prose`the first at ${K.sig(0.37912)}`;
+  assert.throws(() => `then ${f}`, /the fragment "the first at 0\.379" was turned into a string/);
+  // Inside K.prose both still work.
+  assert.equal(K.prose`at ${q}, ${f}`.markdown, 'at 0.25, the first at 0.379');
+});
+
 test('typedNumbers: a short quote does not cut a longer one apart', () => {
   // The quote "0" comes first; subtracted first, it would split "0.631" and "7.5 × 10⁻⁷" and leave "0.63" and "7.5" behind.
   const p = K.prose`Slope ${0}; accuracy ${K.fixed(0.6312, 3)}; a ratio of ${K.sig(7.5e-7, 2)}; ${1} layer.`;

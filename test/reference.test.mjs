@@ -32,38 +32,42 @@
 // Ch. 4  the table of gains is PyTorch's calculate_gain: linear 1, relu sqrt 2,      -> 'gains'    held (exactly)
 //        leaky relu sqrt(2/(1+a^2)) (a = 0.01, the course's and torch's default), tanh 5/3
 // Ch. 4  Glorot is Keras's default glorotUniform                                     -> 'layers'   held
-// Ch. 5  "tf.keras.initializer.he_normal() does not run: the module is initializers" -> 'names'    held
-// Ch. 5  "the class is HeNormal (the lower-case he_normal is its string name ...)"   -> 'names'    CONTRADICTED in
-//        part: keras.initializers.he_normal is the class itself (a documented alias), so
-//        keras.initializers.he_normal() runs and returns a HeNormal; so do all the table's snake-case names
+// Ch. 5  the seed's Keras lines, quoted as printed (read from the chapter): the first   -> 'snippets' held
+//        three blocks run (tf.keras standing for Keras 3), the last stops at tf.keras.initializer (the module
+//        is initializers), and with that corrected at the undefined model; the chapter's completed snippet runs
+//        and builds a Dense layer with a [4, 16] kernel, HeNormal, relu
+// Ch. 5  "he_normal without the call is fine": he_normal is the class HeNormal, and   -> 'names'    held
+//        initializers.get makes a new instance of a class, so two layers given it differ
 // Ch. 5  the table of Keras classes and snake-case string names                      -> 'names'    held but for
 //        'constant': Keras 3.15's initializers.get('constant') raises KeyError('value') (Constant.from_config
-//        reads config['value']), so kernel_initializer='constant' fails in Keras as it does in TensorFlow.js
+//        reads config['value']), so kernel_initializer='constant' fails in Keras as in TensorFlow.js (the chapter
+//        says so)
 // Ch. 5  Glorot, He and LeCun are all VarianceScaling with scale 1 or 2, a mode and  -> 'VarianceScaling' held
-//        a distribution, "how Keras defines them too"; Keras's options are mode='fan_in', distribution='truncated_normal'
+//        a distribution, "Keras defines them the same way"; Keras's options are mode='fan_in', distribution='truncated_normal'
+// Ch. 5  Keras 3 accepts distribution 'normal' as another name of 'truncated_normal', -> 'VarianceScaling', 'plain normals' held
+//        and has 'untruncated_normal', a plain normal
+// Ch. 5  PyTorch's kaiming_normal_ and xavier_normal_ are plain normals               -> 'torch', 'plain normals' held
 // Ch. 5  VarianceScaling with no options is scale 1, fan-in, truncated normal: LeCun -> 'VarianceScaling', 'samples' held
 // Ch. 5  the formula columns are Keras's, as K.weightDistribution states them           -> 'samples'  held, every scheme
 // Ch. 5  TruncatedNormal's stddev is the normal's before the cut, so the sampled std -> 'samples'  held
 //        is 0.88 of it, in both libraries
 // Ch. 5  Keras's code: stddev = math.sqrt(scale) / 0.87962566103423978, in random_initializers.py -> 'constant' held
 // Ch. 5  RandomUniform(minval=0., maxval=1.) (the first Keras snippet) means U[0, 1] -> 'samples'  held
-// Ch. 5  a std of 0 is a legitimate request: every weight equals the mean            -> 'samples'  held (RandomNormal)
-// Ch. 5  "Keras's default kernel initializer is GlorotUniform", biases exactly zero  -> 'layers'   held
-// Ch. 5  "Keras behaves the same way: its documentation warns that an initializer    -> 'seeds'    held; Keras 3 says
-//        instance seeded with an integer returns the same values on every call"        and does the same of UNSEEDED
-//        instances: two layers sharing one unseeded instance get identical kernels
+// Ch. 5  Keras's default kernel initializer is GlorotUniform, biases exactly zero    -> 'layers'   held
+// Ch. 5  "its documentation warns of the seeded case": one instance returns the same -> 'seeds'    held, and Keras 3
+//        values on every call, so two layers sharing it get identical kernels; the     does the same of UNSEEDED
+//        chapter says Keras 3 does so with an unseeded instance too                    instances, as the chapter says
 // Ch. 5  the conv fan rule kh*kw*in "is Keras's"                                     -> 'fans'     held
 // Ch. 5  "Keras and TensorFlow.js default recurrent kernels to orthogonal"           -> 'layers'   held
-// Ch. 5  table: recurrent kernels (RNN, LSTM, GRU): orthogonal, "orthogonal keeps the -> 'gates'    CONTRADICTED for
-//        state's norm"                                                                  LSTM and GRU: Keras makes the
-//        whole [N, 4N] (GRU [N, 3N]) kernel orthogonal; each gate's N x N block is not, its mean squared
-//        singular value is 1/4 (GRU 1/3); only SimpleRNN's kernel is orthogonal as a matrix applied per step
+// Ch. 5  LSTM and GRU: Keras orthogonalizes the whole [N, 4N] ([N, 3N]) kernel; each -> 'gates'    held
+//        gate's N x N block has mean squared singular value 1/4 (GRU 1/3)
 // Ch. 5  Keras's LSTM has unit_forget_bias=True by default; gates i, f, c, o         -> 'layers'   held
-// Ch. 5  "(uniform is Glorot and Bengio's U[-1/sqrt n, 1/sqrt n], which neither      -> 'torch', 'samples' CONTRADICTED:
-//        Keras nor TensorFlow.js offers)"                                               it is PyTorch's default for
-//        nn.Linear and nn.Conv2d weights (kaiming_uniform_(a=sqrt 5)) and biases, and Keras offers it as
-//        VarianceScaling(scale=1/3, mode='fan_in', distribution='uniform'); Keras's string 'uniform' means
-//        something else, RandomUniform(-0.05, 0.05)
+// Ch. 5  'uniform' is PyTorch's default for nn.Linear and its convolutions (weights  -> 'torch', 'samples' held
+//        and biases), and Keras can express it as VarianceScaling(scale=1/3, mode='fan_in', distribution='uniform');
+//        Keras's string 'uniform' is RandomUniform(-0.05, 0.05)
+// Ch. 5  the PyTorch column: xavier_uniform_'s gain multiplies the std (the course's -> 'torch'    held
+//        glorotUniform with that gain); kaiming_normal_(nonlinearity='linear') has Var 1/fan_in; orthogonal_
+//        has orthonormal rows times the gain; trunc_normal_ cuts at absolute a=-2, b=2
 // Ch. 5  Keras's Orthogonal(gain) (the course's orthogonal follows it)               -> 'orthogonal' held
 // Ch. 5  a Keras layer creates its kernel when it learns its input size              -> 'layers'   held
 // REFERENCES.md (not the chapters): PyTorch's defaults above, kaiming_normal_ untruncated, trunc_normal_ cut at
@@ -183,6 +187,28 @@ const TORCH_INITS = [
     edges: edgesFor(TRUNC1), cut: 2 },
   { id: 'nn.Embedding(1000, 1000)', kind: 'torch-embedding', num: 1000, dim: 1000, seed: 6 },
 ];
+// Chapter 5's PyTorch column: xavier_uniform_ with a gain, the plain-normal xavier_normal_ and
+// kaiming_normal_(nonlinearity='linear'), and orthogonal_; and Keras 3's untruncated normal.
+const TANH_GAIN = 5 / 3;
+const TORCH_COLUMN = [
+  { id: 'xavier_uniform_(gain=5/3) on torch [2000, 500]', kind: 'torch-init', fn: 'xavier_uniform_', shape: [2000, 500],
+    kwargs: { gain: TANH_GAIN }, seed: 7, course: ['glorotUniform', { gain: TANH_GAIN }], edges: edgesFor(K.weightDistribution('glorotUniform', DENSE, { gain: TANH_GAIN })) },
+  { id: 'xavier_normal_ on torch [2000, 500]', kind: 'torch-init', fn: 'xavier_normal_', shape: [2000, 500], seed: 8,
+    plain: Math.sqrt(2 / (DENSE[0] + DENSE[1])) },
+  { id: "kaiming_normal_(nonlinearity='linear') on torch [2000, 500]", kind: 'torch-init', fn: 'kaiming_normal_', shape: [2000, 500],
+    kwargs: { nonlinearity: 'linear' }, seed: 9, plain: Math.sqrt(1 / DENSE[0]) },
+  { id: "VarianceScaling(scale=2, mode='fan_in', distribution='untruncated_normal') on [500, 2000]", kind: 'keras', class: 'VarianceScaling',
+    config: { scale: 2, mode: 'fan_in', distribution: 'untruncated_normal' }, shape: DENSE, seed: 10, plain: Math.sqrt(2 / DENSE[0]) },
+];
+const TORCH_ORTHOGONAL = { id: 'orthogonal_(gain=1.5) on torch [200, 500]', kind: 'torch-orthogonal', shape: [200, 500], gain: ORTHOGONAL_GAIN, seed: 11 };
+
+// Chapter 5 quotes the seed's Keras lines and completes the last block so that it runs: both
+// are read from the chapter, so that the test runs what the reader sees.
+const CH5 = JSON.parse(readFileSync(join(ROOT, 'notebooks/05-initializers-in-tfjs.ipynb'), 'utf8'));
+const CH5_PYTHON = CH5.cells.filter((c) => c.cell_type === 'markdown').map((c) => [].concat(c.source).join(''))
+  .flatMap((md) => [...md.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]));
+const SEED_SNIPPET = CH5_PYTHON.find((code) => code.includes('tf.keras.initializer.he_normal'));
+const COMPLETED_SNIPPET = CH5_PYTHON.find((code) => code.includes('import keras') && code.includes('state_size ='));
 
 // ---------------------------------------------------------------------------------------
 // One Python run for all the facts.
@@ -193,7 +219,8 @@ function runReference() {
   const strip = ({ name, options, spec, courseShape, ...rest }) => rest;
   const request = {
     fans: FAN_SHAPES,
-    samples: [...CASES, ...TORCH_LAYERS, ...TORCH_INITS].map(strip),
+    samples: [...CASES, ...TORCH_LAYERS, ...TORCH_INITS, ...TORCH_COLUMN, TORCH_ORTHOGONAL].map(strip),
+    snippets: { seedBlocks: (SEED_SNIPPET ?? '').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean), completed: COMPLETED_SNIPPET ?? '' },
     names: NAMES,
     leakySlopes: LEAKY_SLOPES,
     recurrentUnits: RECURRENT_UNITS,
@@ -547,7 +574,7 @@ test('seeds: a Keras initializer instance returns the same values on every call,
   assert.ok(s.docWarns, `the docstring no longer says so: ${s.docSentence}`);
   assert.equal(s.seededSameTwice, true, 'HeNormal(seed=42) twice');
   assert.equal(s.seededSharedIdentical, true, 'two Dense layers sharing HeNormal(seed=42)');
-  // Keras 3 goes further than the chapter says: an unseeded instance draws its seed once.
+  // Keras 3 goes further than its documentation says (chapter 5 states it): an unseeded instance draws its seed once.
   assert.equal(s.unseededSameTwice, true, 'HeNormal() twice');
   assert.equal(s.unseededSharedIdentical, true, 'two Dense layers sharing HeNormal()');
   assert.equal(s.defaultLayersIdentical, false, 'two default Dense layers');
@@ -614,4 +641,55 @@ test('torch: trunc_normal_ cuts at absolute a=-2, b=2, not at 2 std', () => {
 test('torch: nn.Embedding starts at N(0, 1)', () => {
   const t = facts().samples[TORCH_INITS[3].id];
   assertMatchesSpec(t, { distribution: 'normal', mean: 0, std: 1 }, 'nn.Embedding weight');
+});
+
+// ---------------------------------------------------------------------------------------
+// Chapter 5's Keras lines, its PyTorch column, and Keras 3's untruncated normal.
+test('snippets: chapter 5\'s seed lines: three blocks run, the last stops at tf.keras.initializer, then at model; the completed one builds a HeNormal ReLU layer', () => {
+  assert.ok(SEED_SNIPPET && COMPLETED_SNIPPET, 'chapter 5 no longer quotes the seed\'s snippet and its completion in ```python blocks');
+  const s = facts().snippets;
+  assert.equal(s.seedBlocks.length, 4, `the seed's snippet has ${s.seedBlocks.length} blocks`);
+  assert.deepEqual(s.seedBlocks.slice(0, 3), ['ok', 'ok', 'ok'], 'the first three blocks run as they are');
+  assert.match(s.seedBlocks[3], /^AttributeError: .*'initializer'/, 'the last block fails on the module name');
+  // With the module's name corrected, what it lacks next: the model it adds to.
+  assert.match(s.seedLastWithInitializers, /^NameError: name 'model' is not defined/);
+  assert.equal(s.completed, 'ok', `the completed snippet fails: ${s.completed}`);
+  assert.deepEqual(s.completedLayer, { class: 'Dense', kernelInitializer: 'HeNormal', kernelShape: [4, 16], activation: 'relu' });
+});
+
+test('names: a layer given the class he_normal, uncalled, makes a HeNormal of its own (two layers differ)', () => {
+  const c = facts().classIdentifier;
+  assert.equal(c.getGives, 'HeNormal', 'keras.initializers.get(keras.initializers.he_normal)');
+  assert.equal(c.layersIdentical, false, 'two Dense layers given the class he_normal');
+});
+
+for (const c of TORCH_COLUMN.filter((c) => c.plain !== undefined)) {
+  test(`plain normals: ${c.id} is an untruncated normal of std ${c.plain.toPrecision(4)}`, () => {
+    const t = facts().samples[c.id];
+    assertMatchesSpec(t, { distribution: 'normal', mean: 0, std: c.plain }, c.id);
+    if (c.kind === 'torch-init') assert.equal(t.fanIn, DENSE[0], 'torch [out, in] = [2000, 500] has fan_in 500');
+  });
+}
+test('VarianceScaling: Keras 3 accepts distribution=\'untruncated_normal\' (TensorFlow.js has no such option)', () => {
+  assert.equal(facts().classIdentifier.untruncatedDistribution, 'untruncated_normal');
+});
+
+test('torch: xavier_uniform_ with gain 5/3 is the course\'s glorotUniform with that gain: the gain multiplies the std', () => {
+  const c = TORCH_COLUMN[0];
+  const t = facts().samples[c.id];
+  const spec = K.weightDistribution(c.course[0], DENSE, c.course[1]);
+  assert.equal(t.fanIn, DENSE[0]);
+  assertMatchesSpec(t, spec, c.id);
+  const course = K.sampleWeights(c.course[0], DENSE, { ...c.course[1], seed: c.seed });
+  const m = moments(course);
+  assertSameStd(m, t, 'std, course vs torch');
+  assertSameHistogram(histogram(course, c.edges), m.n, t.counts, t.n, 'histogram, course vs torch');
+});
+
+test('torch: orthogonal_ with a gain has orthonormal rows times the gain, like the course\'s orthogonal', () => {
+  const t = facts().samples[TORCH_ORTHOGONAL.id];
+  const spec = K.weightDistribution('orthogonal', TORCH_ORTHOGONAL.shape, { gain: TORCH_ORTHOGONAL.gain });
+  assert.deepEqual([t.rows, t.cols], TORCH_ORTHOGONAL.shape);
+  assert.ok(t.error < 1e-5 * spec.max ** 2, `|W W^T - gain^2 I| = ${t.error}`);
+  assertClose(t.rms / spec.std, 1, 1e-5, 'rms / the course\'s std');
 });

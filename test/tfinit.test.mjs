@@ -297,5 +297,104 @@ test('tfjs facts the chapter explains: normal family at 0.88, minval/stddev 0 dr
     const [k0, k1] = kernels(m);
     assert.deepEqual(k0, k1, 'a shared seeded tfjs initializer now gives layers different kernels');
     m.dispose();
+    // The appendix's other rows. varianceScaling's literal 'truncatedNormal' is a uniform: no
+    // weight beyond sqrt(3 scale / fanIn) (float32 rounding aside), where a normal of that std
+    // would put 1/12 of its weights.
+    const literal = stats(tf.initializers.varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'truncatedNormal', seed: 1 }));
+    assert.ok(Math.max(-literal.min, literal.max) <= Math.fround(Math.sqrt(3 / FAN_IN)) * (1 + 1e-6), `varianceScaling 'truncatedNormal' reaches ${literal.max}: no longer a uniform?`);
+    // Seed 0: the normal family draws a new seed each time, the uniform family keeps 0.
+    const twice = (make) => tf.tidy(() => [make(), make()].map((i) => i.apply([20, 30]).dataSync()));
+    const [h0, h1] = twice(() => tf.initializers.heNormal({ seed: 0 }));
+    assert.notDeepEqual(h0, h1, 'heNormal({seed: 0}) now replays: seed 0 honoured?');
+    const [g0, g1] = twice(() => tf.initializers.glorotUniform({ seed: 0 }));
+    assert.deepEqual(g0, g1, 'glorotUniform({seed: 0}) no longer replays');
+    // A dense layer's default kernel: Glorot normal (fanAvg, 'normal'); an LSTM's forget bias off.
+    const { kernelInitializer } = tf.layers.dense({ units: 4 }).getConfig();
+    assert.deepEqual(kernelInitializer, { className: 'VarianceScaling', config: { scale: 1, mode: 'fanAvg', distribution: 'normal', seed: null } });
+    const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 4, inputShape: [3, 2] })] });
+    assert.ok(lstm.layers[0].getWeights()[2].dataSync().every((v) => v === 0), 'an LSTM\'s biases now start other than at 0: unitForgetBias on by default?');
+    lstm.dispose();
+  });
+  // unitForgetBias's initializer leaves tensors behind when the layer is built outside tf.tidy
+  // (the outer tidy here frees them).
+  tf.tidy(() => {
+    const before = tf.memory().numTensors;
+    tf.sequential({ layers: [tf.layers.lstm({ units: 4, inputShape: [3, 2], unitForgetBias: true })] }).dispose();
+    assert.ok(tf.memory().numTensors > before, 'an LSTM with unitForgetBias no longer leaves tensors behind: the appendix can drop its row');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Chapter 5's exercise: the seed's Keras snippet (20 ReLU layers with he_normal) ported to
+// TensorFlow.js. Each port below is a slip the checker should name, and the messages must
+// carry the measured consequence.
+test('port checker (chapter 5): a right port passes, each usual slip is named, bad answers get a clear message, nothing leaks', async () => {
+  const { PORT } = K;
+  const T = K.TRUNCATION_STD;
+  const port = (init, { activation = 'relu', units = PORT.units, depth = PORT.depth } = {}) => () => {
+    const model = tf.sequential();
+    for (let l = 0; l < depth; l++) {
+      model.add(tf.layers.dense({ units, activation, ...(l === 0 ? { inputShape: [PORT.inputs] } : {}), kernelInitializer: init(l) }));
+    }
+    return model;
+  };
+  const right = (f) => assert.equal(f.ok, true, f.message);
+  const wrong = (f, ...patterns) => {
+    assert.equal(f.ok, false, `accepted a wrong answer: ${f.message}`);
+    for (const p of patterns) assert.match(f.message, p);
+  };
+  // Predictions: 1 for He's variance; TensorFlow.js's normal family keeps T^2 per layer.
+  const he = 1, tfjs = T ** (2 * PORT.depth);
+  await noLeak(() => {
+    // Right: one K.tfInitializer made inside (each call a new seed), or varianceScaling with the scale corrected.
+    right(K.checkKerasPort(() => { const i = K.tfInitializer('heNormal', { seed: 1 }); return port(() => i)(); }, he));
+    right(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), he));
+    right(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2 / T ** 2, mode: 'fanIn', distribution: 'normal', seed: l + 1 })), 1.1));
+    // The chapter's starting port: TensorFlow.js's heNormal, 0.8796 of He's std; its prediction graded on its own kernels.
+    const naive = port((l) => tf.initializers.heNormal({ seed: l + 1 }));
+    wrong(K.checkKerasPort(naive, he), /samples 0\.8796 of He's std/, /keeps [\d.e-]+ of the input's mean square \(you predicted 1\)/, /1 is what Keras's he_normal keeps/);
+    const predicted = K.checkKerasPort(naive, tfjs);
+    wrong(predicted, /0\.8796 of He's std/, /your prediction matches/, /one network scatters around it/);
+    wrong(K.checkKerasPort(naive, T ** PORT.depth), /product of the std ratios; the mean square goes with their square/);
+    wrong(K.checkKerasPort(naive, T * T), /one layer's factor/);
+    // Seeds: seed 0 in the normal family, unseeded, one seeded instance shared, a new K instance with one seed.
+    wrong(K.checkKerasPort(port((l) => tf.initializers.heNormal({ seed: l })), he), /Layer 1 comes out different on every build: its seed is 0/);
+    wrong(K.checkKerasPort(port(() => tf.initializers.heNormal({})), he), /Layers 1 to 20 come out different on every build: their initializers have no seed/);
+    wrong(K.checkKerasPort(() => { const i = tf.initializers.heNormal({ seed: 1 }); return port(() => i)(); }, he),
+      /Layers 2 to 20 start with one and the same kernel.*one seeded TensorFlow\.js initializer/, /fix the port before you predict/);
+    wrong(K.checkKerasPort(port(() => K.tfInitializer('heNormal', { seed: 3 })), he), /start with one and the same kernel.*new K\.tfInitializer with the same seed/);
+    const outside = K.tfInitializer('heNormal', { seed: 3 });
+    wrong(K.checkKerasPort(port(() => outside), he), /different on a second build.*made outside your function/);
+    // Variance: LeCun's, Glorot's, fan-out, PyTorch's default, Glorot through TensorFlow.js's normal.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('leCunNormal', { seed: l + 1 })), he), /variance 1 \/ fanIn \(LeCun's rule/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('glorotNormal', { seed: l + 1 })), he), /Glorot's variance/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2 / T ** 2, mode: 'fanOut', distribution: 'normal', seed: l + 1 })), he), /fan-out \(mode 'fanOut'\)/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('uniform', { seed: l + 1 })), he), /PyTorch's default for nn\.Linear/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.glorotNormal({ seed: l + 1 })), he), /Glorot's variance.*And the kernels sample 0\.8796 of that rule's std/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1, gain: 3 })), he), /times He's sqrt\(2 \/ fanIn\)/);
+    // Distribution: the literal 'truncatedNormal' (a uniform), heUniform, a plain normal.
+    wrong(K.checkKerasPort(port((l) => tf.initializers.varianceScaling({ scale: 2, mode: 'fanIn', distribution: 'truncatedNormal', seed: l + 1 })), he),
+      /uniform .*accepts distribution 'truncatedNormal' and samples a uniform/);
+    wrong(K.checkKerasPort(port((l) => tf.initializers.heUniform({ seed: l + 1 })), he), /heUniform, He's variance with another shape/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('randomNormal', { stddev: Math.sqrt(2 / (l === 0 ? PORT.inputs : PORT.units)), seed: l + 1 })), he),
+      /not truncated .*kaiming_normal_/);
+    // A right port with a wrong prediction: He's factor 2 forgotten.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), 2 ** -PORT.depth), /Your port is right/, /counted ReLU's halving .* not the factor 2/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: 10 + l })), 0.2), /Your port is right/, /multiplies the mean square by fanIn · Var\(w\) \/ 2/);
+    // Another model than the snippet's.
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { activation: 'linear' }), he), /Layer 1 has activation 'linear'/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { depth: 3 }), he), /The model has 3 layers/);
+    wrong(K.checkKerasPort(port((l) => K.tfInitializer('heNormal', { seed: l + 1 }), { units: 16 }), he), /Layer 1 has 16 units/);
+    // Nonsense and bad input.
+    wrong(K.checkKerasPort(() => 3, he), /should return a TensorFlow\.js model/);
+    // The checker disposes every model it was handed, this one too.
+    const one = port((l) => K.tfInitializer('heNormal', { seed: l + 1 }))();
+    wrong(K.checkKerasPort(() => one, he), /same model object twice/);
+    wrong(K.checkKerasPort(() => { throw new Error('todo'); }, he), /threw: todo/);
+    wrong(K.checkKerasPort('heNormal', he), /should be a function/);
+    wrong(K.checkKerasPort(naive, NaN), /Write your prediction in place of NaN/);
+    wrong(K.checkKerasPort(naive, Infinity), /prediction should be a positive number/);
+    wrong(K.checkKerasPort(naive, -1), /prediction should be a positive number/);
+    wrong(K.checkKerasPort(naive, '1'), /prediction should be a positive number/);
   });
 });

@@ -41,7 +41,16 @@ class Quoted implements Quote {
     readonly text: string,
     readonly rule: QuoteRule,
   ) {}
+
+  /** A quote pasted into a plain template would lose its number, or print [object Object]. */
+  toString(): string {
+    throw new Error(NOT_TEXT(`the quote ${this.text}`));
+  }
 }
+
+/** The message for a quote or fragment turned into text outside K.md / K.prose. */
+const NOT_TEXT = (what: string) =>
+  `${what} was turned into a string outside K.md or K.prose (a plain \`...\` template, + or String()); put the clause in K.prose\`...\` instead, so that its numbers stay quotes`;
 
 const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
@@ -142,7 +151,13 @@ export function prose(strings: TemplateStringsArray, ...values: ProseValue[]): P
     }
     markdown += raw[i + 1];
   });
-  return { markdown: markdown.trim(), quotes };
+  const fragment = { markdown: markdown.trim(), quotes };
+  Object.defineProperty(fragment, 'toString', {
+    value: () => {
+      throw new Error(NOT_TEXT(`the fragment "${fragment.markdown.slice(0, 40)}"`));
+    },
+  });
+  return fragment;
 }
 
 /**

@@ -15,8 +15,10 @@ import inspect
 import json
 import math
 import os
+import re
 import sys
 import time
+import types
 
 STARTED = time.perf_counter()
 MISSING_EXIT = 3
@@ -160,6 +162,11 @@ def sample_case(case):
         if t.dim() >= 2:
             result["fanIn"], result["fanOut"] = torch.nn.init._calculate_fan_in_and_fan_out(t)
         return result
+    if kind == "torch-orthogonal":
+        torch.manual_seed(case["seed"])
+        t = torch.empty(case["shape"])
+        torch.nn.init.orthogonal_(t, gain=case["gain"])
+        return {"shape": list(t.shape), **orthogonality(t.numpy(), case["gain"])}
     if kind == "torch-embedding":
         torch.manual_seed(case["seed"])
         e = torch.nn.Embedding(case["num"], case["dim"])
@@ -332,6 +339,51 @@ def seeding():
     }
 
 
+def snippets(blocks, completed):
+    """Chapter 5's Keras lines. The seed's blocks, quoted as printed, run one after another with
+    `tf.keras` standing for Keras 3 (`tf` is a namespace whose `keras` is the keras module); then
+    the last block again with `initializer` corrected to `initializers`, to see what else it
+    lacks. And the chapter's completed snippet, run as it is."""
+    def run(code, namespace):
+        try:
+            exec(code, namespace)
+            return "ok"
+        except Exception as e:  # what the chapter says about each block
+            return f"{type(e).__name__}: {e}"
+
+    namespace = {"tf": types.SimpleNamespace(keras=keras)}
+    seed = [run(b, namespace) for b in blocks]
+    seed_fixed = run(re.sub(r"\binitializer\.", "initializers.", blocks[-1]), namespace)
+    done = {}
+    completed_ran = run(completed, done)
+    model = done.get("model")
+    dense = model.layers[0] if completed_ran == "ok" and model is not None and model.layers else None
+    return {
+        "seedBlocks": seed,
+        "seedLastWithInitializers": seed_fixed,
+        "completed": completed_ran,
+        "completedLayer": None if dense is None else {
+            "class": type(dense).__name__,
+            "kernelInitializer": cls_name(dense.kernel_initializer),
+            "kernelShape": list(dense.kernel.shape),
+            "activation": dense.activation.__name__,
+        },
+    }
+
+
+def class_identifier():
+    """A layer given an initializer class (he_normal without the call) makes its own instance."""
+    a = KL.Dense(64, kernel_initializer=KI.he_normal)
+    b = KL.Dense(64, kernel_initializer=KI.he_normal)
+    a.build((None, 64))
+    b.build((None, 64))
+    return {
+        "getGives": cls_name(KI.get(KI.he_normal)),
+        "layersIdentical": bool(np.array_equal(np.asarray(a.kernel), np.asarray(b.kernel))),
+        "untruncatedDistribution": KI.VarianceScaling(distribution="untruncated_normal").distribution,
+    }
+
+
 def gains(slopes):
     g = torch.nn.init.calculate_gain
     return {
@@ -377,6 +429,8 @@ def main():
         "layerDefaults": timed("layers", layer_defaults),
         "recurrentBlocks": timed("recurrent blocks", recurrent_blocks, request["recurrentUnits"]),
         "seeding": timed("seeding", seeding),
+        "snippets": timed("snippets", snippets, request["snippets"]["seedBlocks"], request["snippets"]["completed"]),
+        "classIdentifier": class_identifier(),
         "gains": gains(request["leakySlopes"]),
     }
     facts["timings"] = {"import": IMPORT_SECONDS, **timings, "total": round(time.perf_counter() - STARTED, 3)}
