@@ -66,16 +66,16 @@ export type { DeepTrainHistory, DeepTrainOptions, OptimizerName } from './train/
 // chapter 8: the teacher task, per-layer Adam and SGD, training through a parametrization
 export { teacherFit, teacherTask } from './train/teacher';
 export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
-export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
+export { ADAM_DEFAULTS, layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
 export { trainParametrized } from './train/parametrized';
 export type { ParametrizedHistory, ParametrizedRunOptions, ParametrizedTrainOptions } from './train/parametrized';
-export { coordinateCheck } from './train/coordinate';
-export type { CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
+export { adamDenominators, coordinateCheck } from './train/coordinate';
+export type { AdamDenominatorOptions, AdamDenominators, CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
 export { learningRateSweep } from './train/sweep';
 export type { LearningRateSweepOptions, SweepRow } from './train/sweep';
 export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
-export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
+export type { AverageSweepsOptions, AveragedSweep, CoordinateSlopes, OptimumShift, OptimumShiftOptions, SeedOptimum, Spread } from './train/seedstats';
 
 // data/: examples, the circles, MNIST
 export { rows } from './data/examples';
@@ -134,8 +134,8 @@ export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
 export type { SeparationAnswer } from './exercises/chaos';
 export { checkStreamPrediction, STREAM_TASK } from './exercises/residual';
 export type { StreamPrediction } from './exercises/residual';
-export { checkTransferredRates } from './exercises/transfer';
-export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
+export { GRADIENT_SLOPES, GRADIENT_TASK, SLOPE_TOLERANCE, checkGradientSlopes, measureGradientSlopes } from './exercises/transfer';
+export type { GradientSlopeAnswer, LayerSlopes, SlopeMeasure } from './exercises/transfer';
 export { checkInitFix, mysteryModel } from './exercises/checkup';
 export type { CheckupAnswer } from './exercises/checkup';
 export { feedback } from './exercises/feedback';

@@ -147,3 +147,38 @@ test('a 200-layer tanh network that still separates (chapter 6): the right answe
   assert.throws(() => K.checkSeparation({ ...right, unrelated: NaN }), /answer\.unrelated must be a finite number, got NaN/);
   assert.throws(() => K.checkSeparation({ ...right, sigma: 1 }), /not "sigma"/);
 });
+
+test('gradient slopes (chapter 8): the backward pass\'s slopes pass, the usual slips are named, the measurement is reported', () => {
+  const task = K.teacherTask({ inputs: 8, teacherWidth: 16, train: 256, test: 64, seed: 2 });
+  // A stand-in for the measurement (tested on its own in mup.test.mjs): the verdicts only quote it.
+  const measured = { standard: { input: -0.47, hidden: -0.41, readout: 0.08 }, mup: { input: -1.1, hidden: -1.02, readout: -0.97 } };
+  const check = (a) => K.checkGradientSlopes(a, task, () => measured);
+  const right = { standard: { input: -0.5, hidden: -0.5, readout: 0 }, mup: { input: -1, hidden: -1, readout: -1 } };
+  const withOne = (p, r, v) => ({ ...right, [p]: { ...right[p], [r]: v } });
+  expectRight(check(right));
+  expectRight(check(withOne('standard', 'hidden', -0.4)));
+  assert.match(check(right).message, /Measured \(input, hidden, readout\).*standard −0\.47, −0\.41, \+0\.08; muP −1\.1, −1\.02, −0\.97/);
+  expectWrong(check(withOne('standard', 'hidden', 1)), /standard, hidden layer: your \+1: .*one Adam step's effect.*not of the gradient/);
+  expectWrong(check(withOne('standard', 'hidden', 0.5)), /standard, hidden layer: your \+0\.5: the sign is flipped/);
+  expectWrong(check(withOne('standard', 'readout', -0.5)), /standard, readout: your −0\.5: .*no weight stands between it and the loss/);
+  expectWrong(check(withOne('mup', 'readout', 0)), /muP, readout: your 0: that is Table 3's form/);
+  expectWrong(check(withOne('mup', 'hidden', -0.5)), /muP, hidden layer: your −0\.5: that is He's readout scale/);
+  expectWrong(check(withOne('mup', 'input', -1.5)), /muP, input layer: your −1\.5: δ₁ = W₂ δ₂ .*W₂ adds no factor/);
+  expectWrong(check(withOne('standard', 'input', -1)), /standard, input layer: your −1: δ₁ = W₂ δ₂/);
+  expectWrong(check(withOne('mup', 'input', 0)), /muP, input layer: your 0: a gradient that keeps its size/);
+  expectWrong(check(withOne('standard', 'input', -3)), /standard, input layer: your −3: follow δ = ∂ℓ\/∂z back from the output/);
+  // Every slip is named, not just the first, and the measurement follows them.
+  const two = check({ standard: { input: -0.5, hidden: 1, readout: 0 }, mup: { input: -1, hidden: -1, readout: 0 } });
+  expectWrong(two, /standard, hidden layer.*muP, readout.*Measured/);
+  // An answer of zeros (the cell's start) names the five slopes that are not 0.
+  assert.equal(check({ standard: { input: 0, hidden: 0, readout: 0 }, mup: { input: 0, hidden: 0, readout: 0 } }).message.match(/your 0:/g).length, 5);
+  expectWrong(check({ standard: { input: 0, hidden: 'steep', readout: 0 }, mup: right.mup }), /answer.standard.hidden should be a slope, a finite number/);
+  // The cell starts with NaN: no verdict and no measurement (Run All must not print the answer).
+  const blank = { standard: { input: NaN, hidden: NaN, readout: NaN }, mup: { input: NaN, hidden: NaN, readout: NaN } };
+  expectWrong(K.checkGradientSlopes(blank, task, () => { throw new Error('measured'); }), /Write your six predicted slopes in place of NaN/);
+  expectWrong(check(withOne('mup', 'readout', NaN)), /in place of NaN/);
+  expectWrong(check({ standard: right.standard }), /answer.mup should be \{ input, hidden, readout \}/);
+  expectWrong(check(-0.5), /should be an object/);
+  assert.throws(() => K.checkGradientSlopes(right, null), /task must be the chapter's teacher task/);
+  assert.throws(() => K.checkGradientSlopes(right, task, 'measured'), /measure must be a function/);
+});

@@ -72,6 +72,37 @@ test('optimumShift: the slope of the averaged optimum against log2(width) and it
   close(K.optimumShift([byWidth[0], [...byWidth[1]].reverse(), byWidth[2]]).shift, sp.mean, 1e-10, 'order of the seeds');
 });
 
+test('averageSweeps and optimumShift with around: the parabola through a chosen grid rate and its neighbours, the other dip of a curve with two', () => {
+  // ln loss: the parabola 0.3 (x - c)^2 - 2.5 of each seed with its point at 2^-5 lowered by 0.9,
+  // a second, shallower dip. Around 2^-5 the vertex is that of the parabola through the seeds'
+  // mean ln loss at 2^-6, 2^-5 and 2^-4, computed here by hand.
+  const centres = [-7.3, -7.1, -7.2, -6.9, -7.0];
+  const dip = (c, seed) => {
+    const r = row(c, { seed });
+    const testLoss = r.testLoss.map((v, i) => (EXPS[i] === -5 ? v * Math.exp(-0.9) : v));
+    return { ...r, testLoss };
+  };
+  const rows = centres.map((c, i) => dip(c, i + 1));
+  const plain = K.averageSweeps(rows);
+  const other = K.averageSweeps(rows, { around: 2 ** -5 });
+  const mean = (x) => rows.reduce((a, r) => a + Math.log(r.testLoss[EXPS.indexOf(x)]), 0) / rows.length;
+  const [y0, y1, y2] = [-6, -5, -4].map(mean);
+  const vertex = -5 - (y2 - y0) / (2 * (y2 - 2 * y1 + y0)); // the parabola through x = -6, -5, -4
+  close(other.optimumLog2, vertex, 1e-10, 'vertex around 2^-5');
+  close(plain.optimumLog2, K.spread(centres).mean, 1e-10, 'the best dip is unchanged');
+  assert.equal(other.best.learningRate, plain.best.learningRate, 'around moves the vertex, not the best grid rate');
+  assert.ok(other.optimumSE > 0 && Number.isFinite(other.optimumSE), 'a jackknife standard error around the other dip');
+  // optimumShift follows the chosen dip at the widths it names.
+  const byWidth = [64, 128, 256].map((n) => centres.map((c, i) => ({ ...dip(c, i + 1), width: n })));
+  const shift = K.optimumShift(byWidth, { around: [null, null, 2 ** -5] });
+  close(shift.optima[2], vertex, 1e-10, 'the third width follows the other dip');
+  close(shift.optima[0], K.spread(centres).mean, 1e-10, 'the others their best');
+  close(shift.shift, (vertex - K.spread(centres).mean) / 2, 1e-10, 'least-squares slope over log2 widths 6, 7, 8');
+  assert.throws(() => K.averageSweeps(rows, { around: 0.3 }), /around must be one of the grid's learning rates \(2\^-10, .*\), got 0\.3/);
+  assert.throws(() => K.optimumShift(byWidth, { around: [null, 2 ** -5] }), /around must list one grid rate \(or null\) per width \(3\)/);
+  assert.throws(() => K.optimumShift(byWidth, { around: [null, null, 3] }), /around\[2\] must be one of the grid's learning rates/);
+});
+
 test('averageSweeps and optimumShift refuse what cannot be averaged, and an optimum outside the grid', () => {
   const rows = [1, 2, 3].map((seed) => row(-6.5, { seed }));
   assert.throws(() => K.averageSweeps([]), /rows must list at least one sweep row/);

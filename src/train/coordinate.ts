@@ -7,6 +7,7 @@ import { checkPositive, checkPositiveInt, required, withDefault } from '../core/
 import { Seed } from '../core/random';
 import { logLogSlope } from '../core/stats';
 import { ParametrizationName, ParametrizedOptimizer } from '../net/parametrization';
+import { ADAM_DEFAULTS } from './optimizers';
 import { ParametrizedRunOptions, Run, checkRun, checkWidths, relu } from './parametrized';
 
 export interface CoordinateCheckOptions extends ParametrizedRunOptions {
@@ -121,4 +122,60 @@ export function coordinateCheck(options: CoordinateCheckOptions): CoordinateChec
     return { layer: l + 1, role: roles[l], size: s, inputSize: inputSize[l], active: active[l], delta: delta[l], slope: last.every((d) => d > 0 && Number.isFinite(d)) ? logLogSlope(widths, last) : null };
   });
   return { parametrization: o.parametrization, seed: o.seed, optimizer: o.optimizer, learningRate: o.learningRate as number, widths, steps, layers, losses };
+}
+
+export interface AdamDenominatorOptions extends ParametrizedRunOptions {
+  widths: number[];
+  learningRate: number;
+  /** Steps to train before reading Adam's second moments (default 10). */
+  steps?: number;
+}
+
+export interface AdamDenominators {
+  parametrization: ParametrizationName;
+  seed: Seed;
+  widths: number[];
+  steps: number;
+  /** epsilon, as the runs used it. */
+  epsilon: number;
+  /** rms[l][w]: layer l's RMS over its weights of sqrt(v_hat) after `steps` steps at widths[w]. */
+  rms: number[][];
+  /** slope[l]: the log-log slope of rms[l] against the width. */
+  slope: number[];
+  /** firstLoss[w]: the loss of the first minibatch, before any step, at widths[w]. */
+  firstLoss: number[];
+}
+
+/**
+ * Where Adam's epsilon stands (Everett et al. 2024): for each width, trains `steps` steps with
+ * Adam and reads, per layer, the RMS of sqrt(v_hat), the gradient scale that divides every
+ * step and next to which epsilon is added. Where epsilon is no longer small against it, Adam's
+ * update is no longer the sign-like step the parametrization was derived for.
+ */
+export function adamDenominators(options: AdamDenominatorOptions): AdamDenominators {
+  const o = checkRun('adamDenominators', options, {
+    widths: required(checkWidths), learningRate: required(checkPositive), steps: withDefault(checkPositiveInt, 10),
+  });
+  if (o.optimizer !== 'adam') throw new Error(`adamDenominators measures Adam: optimizer must be "adam", got "${o.optimizer}"`);
+  const widths = o.widths as number[];
+  const steps = o.steps as number;
+  const rms: number[][] = [];
+  const firstLoss: number[] = [];
+  for (const n of widths) {
+    const run = new Run(o, n, o.learningRate as number);
+    try {
+      for (let t = 0; t < steps; t++) {
+        const loss = run.step();
+        if (t === 0) firstLoss.push(loss);
+        if (!Number.isFinite(loss)) throw new Error(`adamDenominators: the width-${n} network diverged at step ${t} (loss ${loss}); lower learningRate`);
+      }
+      run.denominatorRms().forEach((r, l) => (rms[l] ??= []).push(r));
+    } finally {
+      run.dispose();
+    }
+  }
+  return {
+    parametrization: o.parametrization, seed: o.seed, widths, steps, epsilon: o.adam?.epsilon ?? ADAM_DEFAULTS.epsilon, rms,
+    slope: rms.map((r) => logLogSlope(widths, r)), firstLoss,
+  };
 }

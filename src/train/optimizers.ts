@@ -21,10 +21,13 @@ const inUnit = (name: string, v: unknown) => {
   return b;
 };
 
+/** Adam's defaults here (Kingma & Ba's and PyTorch's; TensorFlow.js's own tf.train.adam uses epsilon 1e-7). */
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
 const ADAM_OPTIONS = {
-  beta1: withDefault(inUnit, 0.9),
-  beta2: withDefault(inUnit, 0.999),
-  epsilon: withDefault(checkPositive, 1e-8),
+  beta1: withDefault(inUnit, ADAM_DEFAULTS.beta1),
+  beta2: withDefault(inUnit, ADAM_DEFAULTS.beta2),
+  epsilon: withDefault(checkPositive, ADAM_DEFAULTS.epsilon),
 };
 
 /** An optimizer over a fixed list of variables; step takes their gradients in the same order. */
@@ -33,6 +36,12 @@ export interface LayerwiseOptimizer {
   step(grads: tf.Tensor[]): void;
   /** The number of steps taken. */
   readonly steps: number;
+  /**
+   * Adam only: per variable, the root mean square over its entries of sqrt(v_hat), the
+   * bias-corrected RMS of its gradients that divides every step, next to which epsilon is
+   * added (undefined for SGD, and before the first step).
+   */
+  denominatorRms?(): number[];
   dispose(): void;
 }
 
@@ -106,6 +115,11 @@ export function layerwiseAdam(vars: tf.Variable[], rates: number[], options: Ada
     },
     get steps() {
       return steps;
+    },
+    denominatorRms() {
+      if (steps === 0) throw new Error('denominatorRms: Adam has taken no step yet');
+      const c = 1 - beta2 ** steps;
+      return Array.from(tf.tidy(() => tf.stack(v.map((vl) => tf.mean(vl))).dataSync()), (mean) => Math.sqrt(mean / c));
     },
     dispose() {
       tf.dispose([...m, ...v]);

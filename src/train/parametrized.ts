@@ -177,6 +177,12 @@ export class Run {
     });
   }
 
+  /** Adam's RMS of sqrt(v_hat) per layer (LayerwiseOptimizer.denominatorRms); throws for SGD. */
+  denominatorRms(): number[] {
+    if (!this.optimizer.denominatorRms) throw new Error('denominatorRms is Adam\'s: this run trains with SGD');
+    return this.optimizer.denominatorRms();
+  }
+
   evaluate(data: RegressionExamples): number {
     return tf.tidy(() => this.loss(tf.tensor2d(data.x, [data.count, data.features]), tf.tensor2d(data.y, [data.count, data.outputs])).dataSync()[0]);
   }

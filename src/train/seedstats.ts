@@ -8,6 +8,7 @@
  * a long way when the curve is flat; the mean over seeds of ln(test loss) is smoother, and the
  * spread of the estimate is measured, not assumed, by recomputing it without each seed in turn.
  */
+import { describe } from '../core/checks';
 import { Seed } from '../core/random';
 import { logLogSlope } from '../core/stats';
 import { CoordinateCheck } from './coordinate';
@@ -96,7 +97,7 @@ export interface AveragedSweep {
   testLoss: (number | null)[];
   /** The rate on the grid with the lowest averaged loss. */
   best: { index: number; learningRate: number; testLoss: number } | null;
-  /** log2 of the vertex of the parabola through the mean ln loss at the best rate and its two neighbours; null at an end of the grid. */
+  /** log2 of the vertex of the parabola through the mean ln loss at the best rate (or the rate `around`) and its two neighbours; null at an end of the grid. */
   optimumLog2: number | null;
   /**
    * The jackknife standard error of optimumLog2: with o_i the optimum without seed i,
@@ -119,19 +120,32 @@ function checkRows(name: string, rows: SweepRow[]): void {
   if (new Set(seeds).size !== seeds.length) throw new Error(`${name} must come from different seeds, got seeds ${seeds.join(', ')}`);
 }
 
-/** Mean ln loss over the rows at each rate (null where any row diverged), its best index and vertex. */
-function meanCurve(rows: SweepRow[]) {
+/**
+ * Mean ln loss over the rows at each rate (null where any row diverged), its best index and
+ * the vertex of the parabola around it, or around the grid point `around` (an index) when the
+ * curve has more than one dip and the one to follow is chosen.
+ */
+function meanCurve(rows: SweepRow[], around?: number) {
   const rates = rows[0].learningRates;
   const lnLoss = rates.map((_, i) => (rows.every((r) => r.testLoss[i] !== null) ? rows.reduce((a, r) => a + Math.log(r.testLoss[i] as number), 0) / rows.length : null));
   let best = -1;
   lnLoss.forEach((v, i) => {
     if (v !== null && (best < 0 || v < (lnLoss[best] as number))) best = i;
   });
+  const c = around ?? best;
   let optimum: number | null = null;
-  if (best > 0 && best < rates.length - 1 && lnLoss[best - 1] !== null && lnLoss[best + 1] !== null) {
-    optimum = parabolaVertex([best - 1, best, best + 1].map((i) => Math.log2(rates[i])), [best - 1, best, best + 1].map((i) => lnLoss[i] as number));
+  if (c > 0 && c < rates.length - 1 && lnLoss[c - 1] !== null && lnLoss[c] !== null && lnLoss[c + 1] !== null) {
+    optimum = parabolaVertex([c - 1, c, c + 1].map((i) => Math.log2(rates[i])), [c - 1, c, c + 1].map((i) => lnLoss[i] as number));
   }
   return { lnLoss, best, optimum };
+}
+
+/** The index of `rate` in the rows' grid, for the option `around`; throws when it is not a rate of the grid. */
+function gridIndex(name: string, rows: SweepRow[], rate: unknown): number {
+  const rates = rows[0].learningRates;
+  const i = typeof rate === 'number' ? rates.indexOf(rate) : -1;
+  if (i < 0) throw new Error(`${name} must be one of the grid's learning rates (${rates.map((r) => `2^${Math.log2(r)}`).join(', ')}), got ${describe(rate)}`);
+  return i;
 }
 
 function jackknife(estimates: (number | null)[]): number | null {
@@ -142,13 +156,22 @@ function jackknife(estimates: (number | null)[]): number | null {
   return Math.sqrt(((k - 1) / k) * e.reduce((a, v) => a + (v - mean) ** 2, 0));
 }
 
+export interface AverageSweepsOptions {
+  /**
+   * A rate of the grid: locate the optimum on the parabola through it and its two neighbours
+   * instead of through the best rate (for a curve with two dips, the other dip). Default: the best.
+   */
+  around?: number;
+}
+
 /** One sweep (one width and parametrization) repeated over seeds, averaged as the header describes. */
-export function averageSweeps(rows: SweepRow[]): AveragedSweep {
+export function averageSweeps(rows: SweepRow[], options: AverageSweepsOptions = {}): AveragedSweep {
   checkRows('rows', rows);
   const r0 = rows[0];
   const rates = r0.learningRates;
-  const { lnLoss, best, optimum } = meanCurve(rows);
-  const leaveOneOut = rows.map((_, i) => meanCurve(rows.filter((__, j) => j !== i)).optimum);
+  const around = options?.around === undefined ? undefined : gridIndex('around', rows, options.around);
+  const { lnLoss, best, optimum } = meanCurve(rows, around);
+  const leaveOneOut = rows.map((_, i) => meanCurve(rows.filter((__, j) => j !== i), around).optimum);
   return {
     parametrization: r0.parametrization, optimizer: r0.optimizer, width: r0.width, seeds: rows.map((r) => r.seed), learningRates: [...rates],
     testLoss: lnLoss.map((v) => (v === null ? null : Math.exp(v))),
@@ -174,12 +197,17 @@ export interface OptimumShift {
   leaveOneOut: number[];
 }
 
+export interface OptimumShiftOptions {
+  /** around[w]: the grid rate whose dip is followed at width w (see AverageSweepsOptions), or null for the best rate. */
+  around?: (number | null)[];
+}
+
 /**
  * The shift per doubling of the width of the seed-averaged optimum, from sweeps at two or
  * more widths (rowsByWidth[w]: the seeds' rows at one width; every width the same seeds).
  * Throws when an optimum (with all seeds, or without one) is not bracketed by its grid.
  */
-export function optimumShift(rowsByWidth: SweepRow[][]): OptimumShift {
+export function optimumShift(rowsByWidth: SweepRow[][], options: OptimumShiftOptions = {}): OptimumShift {
   if (!Array.isArray(rowsByWidth) || rowsByWidth.length < 2) throw new Error('rowsByWidth must list the seeds\' sweep rows at two or more widths');
   rowsByWidth.forEach((rows, w) => checkRows(`rowsByWidth[${w}]`, rows));
   const seeds = rowsByWidth[0].map((r) => String(r.seed)).sort();
@@ -189,10 +217,15 @@ export function optimumShift(rowsByWidth: SweepRow[][]): OptimumShift {
   });
   const widths = rowsByWidth.map((rows) => rows[0].width);
   if (new Set(widths).size !== widths.length) throw new Error(`rowsByWidth must be at different widths, got ${widths.join(', ')}`);
+  const around = options?.around;
+  if (around !== undefined && (!Array.isArray(around) || around.length !== rowsByWidth.length)) {
+    throw new Error(`around must list one grid rate (or null) per width (${rowsByWidth.length}), got ${describe(around)}`);
+  }
+  const centres = rowsByWidth.map((rows, w) => (around?.[w] == null ? undefined : gridIndex(`around[${w}]`, rows, around[w])));
   const lw = widths.map(Math.log2);
   const slope = (leave: string | null) => {
     const optima = rowsByWidth.map((rows, w) => {
-      const o = meanCurve(rows.filter((r) => String(r.seed) !== leave)).optimum;
+      const o = meanCurve(rows.filter((r) => String(r.seed) !== leave), centres[w]).optimum;
       if (o === null) throw new Error(`the optimum at width ${widths[w]}${leave === null ? '' : ` without seed ${leave}`} is not inside its grid of rates: widen the grid`);
       return o;
     });
