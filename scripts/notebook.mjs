@@ -81,68 +81,6 @@ export function authorText(text) {
   return text.slice(start, end < 0 ? undefined : end).trim();
 }
 
-// A measured-looking number: a decimal with a fractional part, or one in scientific notation
-// (8.00e-13, 1.3e-14). Integers are left out: in prose they are sizes, seeds, years and counts.
-const DECIMAL = /(?<![\w.^_{])[−-]?\d+\.\d+(?:e[−-]?\d+)?(?![\w.]*\d)|(?<![\w.^_{])[−-]?\d+e[−-]\d+(?![\w.])/g;
-const parseNumber = (s) => Number(s.replace('−', '-'));
-// How a prose number is written: its decimals, and whether it is in scientific notation.
-function formatLike(token, value) {
-  const t = token.replace('−', '-');
-  const [mantissa, exp] = t.split('e');
-  const decimals = (mantissa.split('.')[1] ?? '').length;
-  return exp === undefined ? value.toFixed(decimals) : value.toExponential(decimals).replace('e+', 'e');
-}
-// Tags, and the scripts of charts (their data is drawn, not printed), of an HTML output.
-const htmlText = (h) => h.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ')
-  .replace(/&minus;/g, '−').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&nbsp;/g, ' ');
-
-/**
- * The decimal numbers in an executed notebook's prose that no cell above printed (nor wrote
- * in its code): a number in the prose must be one a cell computed, so that a re-run cannot
- * leave a stale one behind. A prose number matches a printed or coded one that rounds to it
- * (the prose's 1.47 matches a printed 1.4669); a number written in any code cell is a setting
- * and may be named before its cell. Code spans, links, arXiv identifiers and the References
- * section are not prose numbers; `allowed` lists values quoted from elsewhere (a paper's
- * printed value, a library's version).
- * Returns [{ cell, number }].
- */
-export function unprintedNumbers(nb, allowed = []) {
-  const seen = new Set(allowed.map(String));
-  const values = [];
-  const add = (text) => {
-    for (const m of text.matchAll(DECIMAL)) {
-      const v = parseNumber(m[0]);
-      if (Number.isFinite(v)) values.push(Math.abs(v));
-    }
-  };
-  // A number written in code is a setting (a learning rate, a threshold), which the prose may
-  // name before the cell that uses it; a result must have been printed above.
-  for (const cell of nb.cells) if (cell.cell_type === 'code') add([].concat(cell.source).join(''));
-  const out = [];
-  nb.cells.forEach((cell, i) => {
-    const source = [].concat(cell.source).join('');
-    if (cell.cell_type === 'code') {
-      for (const o of cell.outputs ?? []) {
-        if (o.text) add([].concat(o.text).join(''));
-        const data = o.data ?? {};
-        if (data['text/plain']) add([].concat(data['text/plain']).join(''));
-        if (data['text/html']) add(htmlText([].concat(data['text/html']).join('')));
-      }
-      return;
-    }
-    if (/^#+\s*References\b/m.test(source)) return; // section numbers, DOIs, the papers' own figures
-    const prose = source.replace(/`[^`]*`/g, ' ').replace(/\]\([^)]*\)/g, ']').replace(/arXiv:\s*\S+/gi, ' ').replace(/https?:\/\/\S+/g, ' ');
-    for (const m of prose.matchAll(DECIMAL)) {
-      const token = m[0].replace(/^[−-]/, '');
-      if (seen.has(token)) continue;
-      const target = formatLike(token, parseNumber(token));
-      if (values.some((v) => formatLike(token, v) === target)) continue;
-      out.push({ cell: i + 1, number: m[0] });
-    }
-  });
-  return out;
-}
-
 // JSON with sorted keys: metadata compares equal whatever order an editor saved it in.
 const canonical = (v) => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
   ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));

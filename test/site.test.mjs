@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
-import { authorText, isProseCell, typedNumbers, unprintedNumbers } from '../scripts/notebook.mjs';
+import { authorText, isProseCell, typedNumbers } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 import { sitePages, siteFeatureTests } from './site-features.mjs';
 
@@ -65,11 +65,10 @@ const QUOTED = {
 for (const file of chapterFiles()) {
   test(`${file}: every number in the prose is computed by this run`, () => {
     const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
-    // A chapter written with prose cells quotes every result (typedNumbers); one not yet
-    // rewritten may still type a number that a cell above printed (unprintedNumbers).
-    const typed = nb.cells.some(isProseCell)
-      ? typedNumbers(nb, QUOTED[file] ?? []).map(({ cell, number, why }) => `cell ${cell}: ${number} (${why})`)
-      : unprintedNumbers(nb, QUOTED[file] ?? []).map(({ cell, number }) => `cell ${cell}: ${number}`);
+    // Every chapter states its results in prose cells, which quote computed numbers; what is
+    // left in its markdown may name settings and quoted sources, never a result (typedNumbers).
+    assert.ok(nb.cells.some(isProseCell), `${file} has no prose cell: its results must be stated by K.md cells`);
+    const typed = typedNumbers(nb, QUOTED[file] ?? []).map(({ cell, number, why }) => `cell ${cell}: ${number} (${why})`);
     assert.deepEqual(typed, [], 'numbers in the prose that this run did not compute (stale, or typed by hand)');
   });
 }
