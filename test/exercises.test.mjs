@@ -85,18 +85,21 @@ test('stream prediction (chapter 7): the right predictions pass, each usual slip
     assert.match(f.message, /2 of 3 right/);
   };
   slip('preNorm', g ** L, /pre-norm: that compounds/);
-  slip('preNorm', 1 + L * a, /pre-norm: a branch scaled by alpha adds alpha² v to the variance, not alpha v/);
+  slip('preNorm', 1 + L * a, /pre-norm: a branch scaled by α adds α² v to the variance, not α v/);
   slip('preNorm', L * a * a, /pre-norm: the stream starts at the input's variance/);
-  slip('preNorm', 1 + L, /pre-norm: the branches are scaled by alpha/);
+  slip('preNorm', 1 + L, /pre-norm: the branches are scaled by α/);
   slip('preNorm', 1, /pre-norm: a pre-norm stream is not normalized itself/);
   slip('noNorm', 1 + L * a * a, /no norm: that is linear growth/);
-  slip('noNorm', (1 + a) ** L, /no norm: .*not 1 \+ alpha v/);
+  slip('noNorm', (1 + a) ** L, /no norm: .*not 1 \+ α v/);
   slip('noNorm', 2 ** L, /no norm: .*not 2/);
   slip('postNormShare', g ** -L, /post-norm share: that is the factor on the variance/);
   slip('postNormShare', 1, /post-norm share: the normalization after each block divides the shortcut too/);
   slip('postNormShare', 1 / Math.sqrt(1 + L * a * a), /post-norm share: that normalizes once, at the end/);
   slip('postNormShare', 2 ** (-L / 2), /post-norm share: .*not sqrt\(2\)/);
-  slip('postNormShare', (1 + a) ** (-L / 2), /post-norm share: .*not alpha v/);
+  slip('postNormShare', (1 + a) ** (-L / 2), /post-norm share: .*not α v/);
+  // The large-L limits the chapter quotes (e and e^(-1/2) as L grows) are not the product at this L.
+  slip('noNorm', Math.exp(L * a * a), /no norm: that is the limit of many small blocks/);
+  slip('postNormShare', Math.exp((-L * a * a) / 2), /post-norm share: that is the limit of many small blocks/);
   // A guess that matches no slip gets the ratio to the derivation.
   expectWrong(K.checkStreamPrediction({ ...truth, noNorm: 10 * truth.noNorm }), /no norm: .*10 times as much as the derivation gives/);
   expectWrong(K.checkStreamPrediction({ preNorm: NaN, noNorm: NaN, postNormShare: 0.5 }), /prediction for preNorm, noNorm first/);

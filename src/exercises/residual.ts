@@ -40,14 +40,14 @@ function judge(name: string, guess: number, truth: number, slips: Slip[], measur
   const ratio = guess / truth;
   return {
     ok: false,
-    line: `${name}: ${shown}, ${ratio > 1 ? `${ratio.toPrecision(2)} times as much as` : `${(1 / ratio).toPrecision(2)} times less than`} the derivation gives. Go back to the section on this placement: what does each block do to the stream?`,
+    line: `${name}: ${shown}, ${ratio > 1 ? `${ratio.toPrecision(2)} times as much as` : `${(1 / ratio).toPrecision(2)} times smaller than`} the derivation gives. Go back to the section on this placement: what does each block do to the stream?`,
   };
 }
 
 /**
- * Exercise (chapter 7): predict the pre-norm stream's variance (Var(x_0) + L alpha^2 v), the
- * stream's variance without normalization ((1 + alpha^2 v)^L Var(x_0)) and the post-norm
- * stream's input share ((1 + alpha^2 v)^(-L/2)), with Var(x_0) = v = 1; the verdict judges
+ * Exercise (chapter 7): predict the pre-norm stream's variance (Var(x_0) + L α² v), the
+ * stream's variance without normalization ((1 + α² v)^L Var(x_0)) and the post-norm
+ * stream's input share ((1 + α² v)^(−L/2)), with Var(x_0) = v = 1; the verdict judges
  * each, names the usual slips, and measures the three networks.
  */
 export function checkStreamPrediction(p: StreamPrediction): Feedback {
@@ -81,23 +81,25 @@ export function checkStreamPrediction(p: StreamPrediction): Feedback {
   };
   const verdicts = [
     judge('pre-norm', p.preNorm, 1 + L * a2, [
-      [(1 + a2) ** L, 'that compounds, as the stream without normalization does. With pre-norm each branch sees a normalized input, so it adds the same alpha² v whatever the stream\'s size'],
-      [1 + L * a, 'a branch scaled by alpha adds alpha² v to the variance, not alpha v'],
+      [(1 + a2) ** L, 'that compounds, as the stream without normalization does. With pre-norm each branch sees a normalized input, so it adds the same α² v whatever the stream\'s size'],
+      [1 + L * a, 'a branch scaled by α adds α² v to the variance, not α v'],
       [L * a2, 'the stream starts at the input\'s variance, 1, and the branches add to it'],
-      [1 + L, 'the branches are scaled by alpha: each adds alpha² v, not v'],
+      [1 + L, 'the branches are scaled by α: each adds α² v, not v'],
       [1, 'a pre-norm stream is not normalized itself: only what enters each branch is, and the branches add to the stream'],
     ], measure('pre')),
     judge('no norm', p.noNorm, (1 + a2) ** L, [
-      [1 + L * a2, 'that is linear growth, the pre-norm stream\'s. Without normalization a branch sees the stream itself, so its output grows with the stream: each block multiplies the variance by (1 + alpha² v)'],
-      [(1 + a) ** L, 'a branch scaled by alpha multiplies the variance by 1 + alpha² v, not 1 + alpha v'],
-      [2 ** L, 'the branches are scaled by alpha: each block multiplies the variance by 1 + alpha² v, not 2'],
+      [1 + L * a2, 'that is linear growth, the pre-norm stream\'s. Without normalization a branch sees the stream itself, so its output grows with the stream: each block multiplies the variance by (1 + α² v)'],
+      [(1 + a) ** L, 'a branch scaled by α multiplies the variance by 1 + α² v, not 1 + α v'],
+      [2 ** L, 'the branches are scaled by α: each block multiplies the variance by 1 + α² v, not 2'],
+      [Math.exp(L * a2), `that is the limit of many small blocks, e^(L α² v). At L = ${L} and α = ${a} the product (1 + α² v)^L itself is smaller: take it exactly`],
     ], measure()),
     judge('post-norm share', p.postNormShare, (1 + a2) ** (-L / 2), [
-      [(1 + a2) ** -L, 'that is the factor on the variance. The share is a coefficient of x_0, and each normalization divides it by the stream\'s standard deviation, 1/sqrt(1 + alpha² v)'],
-      [1, 'the normalization after each block divides the shortcut too, by sqrt(1 + alpha² v): nothing keeps the input whole'],
-      [1 / Math.sqrt(1 + L * a2), 'that normalizes once, at the end, as a pre-norm stream with a final layer norm does. Post-norm normalizes after every block, so the factors 1/sqrt(1 + alpha² v) multiply'],
-      [2 ** (-L / 2), 'the branches are scaled by alpha: each block divides the share by sqrt(1 + alpha² v), not sqrt(2)'],
-      [(1 + a) ** (-L / 2), 'the branch adds alpha² v to the variance, not alpha v'],
+      [(1 + a2) ** -L, 'that is the factor on the variance. The share is a coefficient of x_0, and each normalization divides it by the stream\'s standard deviation, 1/sqrt(1 + α² v)'],
+      [1, 'the normalization after each block divides the shortcut too, by sqrt(1 + α² v): nothing keeps the input whole'],
+      [1 / Math.sqrt(1 + L * a2), 'that normalizes once, at the end, as a pre-norm stream with a final layer norm does. Post-norm normalizes after every block, so the factors 1/sqrt(1 + α² v) multiply'],
+      [2 ** (-L / 2), 'the branches are scaled by α: each block divides the share by sqrt(1 + α² v), not sqrt(2)'],
+      [(1 + a) ** (-L / 2), 'the branch adds α² v to the variance, not α v'],
+      [Math.exp((-L * a2) / 2), `that is the limit of many small blocks, e^(−L α² v / 2). At L = ${L} and α = ${a} the product (1 + α² v)^(−L/2) itself is larger: take it exactly`],
     ], measure('post')),
   ];
   const text = verdicts.map((v) => v.line).join(' ');
