@@ -3,8 +3,8 @@
 //   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2]
 //
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
-// executed copies) and OUT/assets/. A failing cell stops the build with the
-// notebook's name, the cell's number and the error text. Needs `npm run build`
+// executed copies), OUT/assets/ and OUT/assets/live/ (the pages' live mode, scripts/live/).
+// A failing cell stops the build with the notebook's name, the cell's number and the error text. Needs `npm run build`
 // (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the kernel) first; `npm start`
 // does all three.
 import { spawn } from 'node:child_process';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { escapeHtml, notebookInfo, page, renderMarkdown, renderNotebook } from './render.mjs';
 import { VENV_PYTHON, jupyterEnv, requireVenv } from './python-env.mjs';
+import { SWITCH_TAG, buildLive } from './live/build.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -121,10 +122,12 @@ export async function buildSite(argv = process.argv.slice(2)) {
   chapters.forEach((ch, i) => {
     const body = `<article>${renderNotebook(ch.nb, ch.file)}</article>
 <p class="source">This page was built by executing <a href="notebooks/${ch.file}">notebooks/${ch.file}</a> (the executed notebook).</p>`;
-    const head = '<script src="assets/plotly.min.js"></script>';
+    // The live switch (scripts/live/): the page loads nothing more until a reader turns it on.
+    const head = `<script src="assets/plotly.min.js"></script>\n${SWITCH_TAG}`;
     writeFileSync(join(args.out, ch.html), page({ title: `${ch.title} · ${COURSE_TITLE}`, body, head, nav: nav(chapters, i), courseTitle: COURSE_TITLE }));
   });
   writeFileSync(join(args.out, 'index.html'), indexPage(chapters));
+  await buildLive(args.out, chapters);
   console.log(`Built ${chapters.length} chapter page(s) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return { out: args.out, chapters: chapters.map(({ file, html, title, summary }) => ({ file, html, title, summary })) };
 }

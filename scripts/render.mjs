@@ -101,7 +101,7 @@ export function renderNotebook(nb, name) {
       if (cell.cell_type !== 'code') return '';
       const code = hljs.highlight(src, { language: 'typescript' }).value;
       const outputs = (cell.outputs ?? []).map(renderOutput).filter(Boolean).join('\n');
-      return `<div class="cell"><pre class="code"><code class="hljs language-typescript">${code}</code></pre>${outputs ? `<div class="outputs">${outputs}</div>` : ''}</div>`;
+      return `<div class="cell" data-cell="${i}"><pre class="code"><code class="hljs language-typescript">${code}</code></pre>${outputs ? `<div class="outputs">${outputs}</div>` : ''}</div>`;
     })
     .join('\n');
 }

@@ -1,30 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../core/checks';
+import { platform } from '../platform';
 
-/** Values of the TFJS_BACKEND environment variable, fastest first. */
-export const BACKEND_NAMES = ['node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_NAMES)[number];
-export const BACKEND_ENV = 'TFJS_BACKEND';
-
-// tfjs registers the node backend under the name "tensorflow".
-const TF_NAME: Record<BackendChoice, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+/** Values of the TFJS_BACKEND environment variable, fastest first (Node's; a live page offers wasm, webgl, webgpu). */
+export const BACKEND_NAMES = platform.backends.names;
+export const BACKEND_ENV = platform.backends.setting;
 
 let active: Promise<string> | undefined;
 
-function tryRequire(id: string): boolean {
+async function activate(choice: string): Promise<boolean> {
+  if (!platform.backends.load(choice)) return false;
+  const name = platform.backends.tfName(choice);
   try {
-    require(id);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function activate(choice: BackendChoice): Promise<boolean> {
-  if (choice === 'node' && !tryRequire('@tensorflow/tfjs-node')) return false;
-  if (choice === 'wasm' && !tryRequire('@tensorflow/tfjs-backend-wasm')) return false;
-  try {
-    return (await tf.setBackend(TF_NAME[choice])) && tf.getBackend() === TF_NAME[choice];
+    return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
     return false;
   }
@@ -34,10 +22,11 @@ async function activate(choice: BackendChoice): Promise<boolean> {
  * Picks the TensorFlow.js backend once per process: tfjs-node when it loads (it is an
  * optional dependency, since its install downloads libtensorflow), otherwise wasm,
  * otherwise the pure-JS cpu backend. TFJS_BACKEND=node|wasm|cpu forces one and fails
- * loudly when it cannot be had. Returns tf.getBackend().
+ * loudly when it cannot be had. Returns tf.getBackend(). (On a live page, the page's
+ * backend menu asks for one instead: src/platform/browser.ts.)
  */
-export function initBackend(requested: string | undefined = process.env[BACKEND_ENV]): Promise<string> {
-  if (requested !== undefined && requested !== '' && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
+export function initBackend(requested: string | undefined = platform.backends.requested()): Promise<string> {
+  if (requested !== undefined && requested !== '' && !BACKEND_NAMES.includes(requested)) {
     return Promise.reject(
       new Error(`${BACKEND_ENV} must be one of ${BACKEND_NAMES.join(', ')} (or unset), got ${describe(requested)}`),
     );
@@ -46,7 +35,7 @@ export function initBackend(requested: string | undefined = process.env[BACKEND_
     // Production mode silences tfjs's "install the node backend" banner in every output.
     tf.env().set('PROD', true);
     active = (async () => {
-      const order = requested ? [requested as BackendChoice] : [...BACKEND_NAMES];
+      const order = requested ? [requested] : [...BACKEND_NAMES];
       for (const choice of order) {
         if (await activate(choice)) return tf.getBackend();
       }

@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { stringHash } from '../core/hash';
+import { platform } from '../platform';
 import { displayHtml } from './display';
 
 export type Trace = Record<string, unknown>;
@@ -145,7 +145,7 @@ let plotCount = 0;
 export function plotHtml(fig: Figure): string {
   const json = JSON.stringify(fig).replace(/</g, '\\u003c');
   // A stable id (content plus order) keeps two open notebooks from sharing one.
-  const id = `plot-${createHash('sha1').update(json).digest('hex').slice(0, 10)}-${++plotCount}`;
+  const id = `plot-${stringHash(json)}-${++plotCount}`;
   const height = Number(fig.layout.height) || 420;
   return [
     `<div id="${id}" class="course-plot" style="width:100%;height:${height}px"></div>`,
@@ -207,7 +207,7 @@ export const PLOTLY_MARKER = 'data-course-asset="plotly"';
  * would capture the bundle as an AMD module; hiding `define` makes it set window.Plotly.
  */
 export function plotlyBundleHtml(): string {
-  const bundle = readFileSync(require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js'), 'utf8');
+  const bundle = platform.packageFile('plotly.js-cartesian-dist-min/plotly-cartesian.min.js');
   return `<script ${PLOTLY_MARKER}>(function () { var d = window.define; window.define = undefined; try {\n${bundle.replace(/<\/script/gi, '<\\/script')}\n} finally { window.define = d; } })();</script>`;
 }
 

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend';
+import { platform } from '../platform';
 import { displayHtml, inKernel } from './display';
 import { plotlyBundleHtml } from './plot';
 
 /**
  * A chapter's first cell: picks the TensorFlow.js backend, prints it, and (in a
- * notebook) puts plotly.js on the page once for all the chapter's charts.
+ * notebook whose page lacks it) puts plotly.js on the page once for all the chapter's charts.
  */
 export async function setupChapter(): Promise<void> {
   const backend = await initBackend();
   console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backend}`);
-  if (inKernel()) displayHtml(plotlyBundleHtml());
+  if (inKernel() && platform.frontend.needsPlotly) displayHtml(plotlyBundleHtml());
 }

@@ -1,0 +1,144 @@
+/**
+ * A cell's outputs on the live page, drawn from the kernel's messages with the markup the
+ * site's build gives them (scripts/render.mjs), so that a live output looks like the static
+ * one it replaces: text in <pre class="output">, stderr and errors in red, rich HTML in
+ * <div class="output rich"> with its scripts run (charts draw themselves), long text folded.
+ */
+import { PLOTLY_MARKER } from '../../notebook/plot';
+import type { DisplayContent, ErrorContent, Message, StreamContent } from '../kernel/messages';
+import { renderMarkdown } from './markdown';
+
+/** Output longer than this many lines is folded, as the build folds it. */
+const FOLD_LINES = 25;
+
+export class OutputArea {
+  /** The outputs of each display id, to replace on update_display_data. */
+  private displays = new Map<string, HTMLElement[]>();
+  private lastStream: { name: string; pre: HTMLElement; text: string } | null = null;
+
+  constructor(readonly element: HTMLElement) {}
+
+  clear(): void {
+    this.element.replaceChildren();
+    this.displays.clear();
+    this.lastStream = null;
+  }
+
+  get empty(): boolean {
+    return this.element.childElementCount === 0;
+  }
+
+  /** Adds (or updates) what an iopub message shows; other messages are ignored. */
+  add(msg: Message<unknown>): void {
+    switch (msg.header.msg_type) {
+      case 'stream':
+        this.stream(msg.content as StreamContent);
+        break;
+      case 'display_data':
+      case 'execute_result':
+        this.display(msg.content as DisplayContent);
+        break;
+      case 'update_display_data':
+        this.update(msg.content as DisplayContent);
+        break;
+      case 'error':
+        this.error(msg.content as ErrorContent);
+        break;
+    }
+  }
+
+  /** Folds long text, as the build does (called when the cell has finished). */
+  fold(): void {
+    for (const pre of Array.from(this.element.querySelectorAll(':scope > pre.output'))) {
+      const lines = (pre.textContent ?? '').split('\n').length;
+      if (lines <= FOLD_LINES) continue;
+      const details = document.createElement('details');
+      details.className = 'fold';
+      const summary = document.createElement('summary');
+      summary.textContent = `Show the output (${lines} lines)`;
+      pre.replaceWith(details);
+      details.append(summary, pre);
+    }
+    this.lastStream = null;
+  }
+
+  private stream({ name, text }: StreamContent): void {
+    // Consecutive writes to one stream are one output, as in a saved notebook.
+    if (this.lastStream && this.lastStream.name === name && this.element.lastElementChild === this.lastStream.pre) {
+      this.lastStream.text += text;
+    } else {
+      const pre = document.createElement('pre');
+      pre.className = name === 'stderr' ? 'output stderr' : 'output';
+      this.element.append(pre);
+      this.lastStream = { name, pre, text };
+    }
+    this.lastStream.pre.textContent = this.lastStream.text.replace(/\n$/, '');
+  }
+
+  private error(e: ErrorContent): void {
+    const pre = document.createElement('pre');
+    pre.className = 'output stderr live-error';
+    pre.textContent = `${e.ename}: ${e.evalue}`;
+    const where = e.traceback.slice(1).map((l) => l.trim());
+    if (where.length) {
+      const span = document.createElement('span');
+      span.className = 'live-where';
+      span.textContent = `\n${where.join('\n')}`;
+      pre.append(span);
+    }
+    this.element.append(pre);
+    this.lastStream = null;
+  }
+
+  private display({ data, transient }: DisplayContent): void {
+    const el = render(data);
+    this.lastStream = null;
+    if (!el) return;
+    this.element.append(el);
+    const id = transient?.display_id;
+    if (id) this.displays.set(id, [el]);
+  }
+
+  private update({ data, transient }: DisplayContent): void {
+    const id = transient?.display_id;
+    const old = id ? this.displays.get(id) : undefined;
+    if (!id || !old) return;
+    const el = render(data) ?? document.createElement('div');
+    old[0].replaceWith(el);
+    this.displays.set(id, [el]);
+  }
+}
+
+/** One output element for a MIME bundle, as scripts/render.mjs renders it (null: nothing to show). */
+export function render(data: Record<string, string>): HTMLElement | null {
+  const html = data['text/html'];
+  if (html !== undefined) {
+    // JupyterLab's pages need plotly.js put on them; this page has it.
+    if (html.includes(PLOTLY_MARKER)) return null;
+    return rich(html);
+  }
+  if (data['image/svg+xml'] !== undefined) return rich(data['image/svg+xml']);
+  if (data['image/png'] !== undefined) return rich(`<img alt="" src="data:image/png;base64,${data['image/png']}">`);
+  if (data['text/markdown'] !== undefined) return rich(renderMarkdown(data['text/markdown']));
+  if (data['text/plain'] !== undefined) {
+    const pre = document.createElement('pre');
+    pre.className = 'output';
+    pre.textContent = data['text/plain'];
+    return pre;
+  }
+  return null;
+}
+
+function rich(html: string): HTMLElement {
+  const div = document.createElement('div');
+  div.className = 'output rich';
+  div.innerHTML = html;
+  // Scripts set by innerHTML do not run; a copy put in its place does (this is how a chart draws).
+  for (const old of Array.from(div.querySelectorAll('script'))) {
+    const script = document.createElement('script');
+    for (const { name, value } of Array.from(old.attributes)) script.setAttribute(name, value);
+    script.textContent = old.textContent;
+    old.replaceWith(script);
+  }
+  return div;
+}
