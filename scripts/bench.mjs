@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { benchLive } from './live/bench.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -144,7 +145,6 @@ if (WITH_BUILD) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [join(root, 'scripts/build-site.mjs'), '--out', out], { encoding: 'utf8' });
   const total = (Date.now() - t0) / 1000;
-  rmSync(out, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`the build failed:\n${r.stderr}`);
   const chapters = {};
   for (const m of r.stdout.matchAll(/^(\S+\.ipynb): ([\d.]+) s in (\d+) cells; slowest: cell (\d+) ([\d.]+) s/gm)) {
@@ -155,6 +155,10 @@ if (WITH_BUILD) {
   for (const [file, c] of Object.entries(chapters)) {
     console.log(`  ${file.padEnd(82)} ${c.seconds.toFixed(1).padStart(8)} s  (slowest cell ${c.slowestCell}: ${c.slowestCellSeconds.toFixed(1)} s)`);
   }
+  // 5. The live pages: each chapter's Run all in Chromium, next to the same cells in Node (scripts/live/bench.mjs).
+  console.log('live pages, Run all (wasm): Chromium, and the same kernel in Node');
+  results.workloads.live = { runs: 1, chapters: await benchLive(out) };
+  rmSync(out, { recursive: true, force: true });
 }
 
 // A slow spell shows as medians well above the fastest runs of the same workload.
@@ -184,7 +188,7 @@ if (WRITE_README) {
     '| --- | --- | --- |',
   ];
   for (const [name, w] of Object.entries(results.workloads)) {
-    if (name === 'build') continue;
+    if (name === 'build' || name === 'live') continue;
     lines.push(`| ${name} | ${w.median.toFixed(3)} s${w.gflops ? ` (${w.gflops.toFixed(1)} GFLOP/s)` : ''} | ${w.min.toFixed(3)} s |`);
   }
   const build = results.workloads.build;
@@ -192,6 +196,13 @@ if (WRITE_README) {
     lines.push(`| notebook build, all ${Object.keys(build.chapters).length} chapters (two at a time) | ${build.median.toFixed(1)} s | one run |`);
     for (const [f, c] of Object.entries(build.chapters).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`| &nbsp;&nbsp;${f} | ${c.seconds.toFixed(1)} s (slowest cell ${c.slowestCellSeconds.toFixed(1)} s) | |`);
+    }
+  }
+  const live = results.workloads.live;
+  if (live) {
+    lines.push(`| live pages: each chapter's Run all in Chromium, and in Node (the same kernel, wasm) | Chromium | Node, ratio |`);
+    for (const [f, c] of Object.entries(live.chapters).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`| &nbsp;&nbsp;${f} | ${c.chromium.toFixed(1)} s | ${c.node.toFixed(1)} s, ${c.ratio.toFixed(2)}x |`);
     }
   }
   if (results.slowSpell.length) {

@@ -146,6 +146,8 @@ why zeros fail, how signals explode or vanish in deep networks, where Xavier/Glo
 how to use (and check) the initializers of TensorFlow.js, what mean-field theory predicts before training, how
 normalization layers and residual connections change the rules, and how the scale must follow the width (muP). It is written for programmers who know what a layer and
 a gradient are and want to understand, not memorise, the rules.</p>
+<p class="lead">Every chapter page is also a notebook that runs here, in your browser: turn on <strong>Run this page</strong> at its top,
+edit any cell and run it, offline and with nothing to install. It prints the numbers you read on the page.</p>
 <ol class="toc">
 ${items}
 </ol>

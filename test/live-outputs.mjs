@@ -65,3 +65,43 @@ export function pageOutputsScript() {
     });
   })()`;
 }
+
+/**
+ * Compares two outputs of one cell. Text (stdout, stderr, tables, verdicts, progress) must be
+ * equal; a chart's data must have the same shape, strings and flags, and numbers equal within
+ * `relTol` relative (JavaScript's Math.exp, log, pow, sin, cos, atan, cbrt and cosh may differ
+ * in the last bit between V8 versions: chart data are doubles computed with them, printed in full).
+ * Returns { problems: [...], numbers, differing, largest } (numbers compared, how many were not
+ * bit-equal, the largest relative difference).
+ */
+export function compareCell(want, got, relTol = 1e-9) {
+  const stats = { problems: [], numbers: 0, differing: 0, largest: 0 };
+  const walk = (a, b, path) => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      stats.numbers++;
+      if (Object.is(a, b)) return;
+      stats.differing++;
+      const rel = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+      stats.largest = Math.max(stats.largest, rel);
+      if (!(rel <= relTol)) stats.problems.push(`${path}: ${b} where the build has ${a}`);
+      return;
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+      if (a.length !== b.length) stats.problems.push(`${path}: ${b.length} values where the build has ${a.length}`);
+      else a.forEach((v, i) => walk(v, b[i], `${path}[${i}]`));
+      return;
+    }
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      for (const k of keys) walk(a[k], b[k], `${path}.${k}`);
+      return;
+    }
+    if (a !== b) stats.problems.push(`${path}: ${JSON.stringify(b)?.slice(0, 400)} where the build has ${JSON.stringify(a)?.slice(0, 400)}`);
+  };
+  if (want.length !== got.length) {
+    stats.problems.push(`${got.length} outputs where the build has ${want.length}: ${JSON.stringify(got).slice(0, 600)}`);
+    return stats;
+  }
+  want.forEach((w, i) => walk(w, got[i], `output ${i + 1}`));
+  return stats;
+}

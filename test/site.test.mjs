@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
+import { chapterFiles } from '../scripts/build-site.mjs';
+import { builtSite } from './built-site.mjs';
 import { authorText, unprintedNumbers } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 
@@ -18,7 +19,7 @@ const shots = join(root, 'test-output/screenshots');
 let site;
 let browser;
 before(async () => {
-  site = await buildSite(['--out', out]);
+  site = await builtSite();
   mkdirSync(shots, { recursive: true });
   const { chromium } = require('playwright-core');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -13,7 +13,7 @@ import type { OutputSink } from '../../platform/browser';
 import {
   DisplayContent, ErrorContent, ErrorLocation, ExecuteReply, ExecuteRequest, Message, StreamContent, message,
 } from './messages';
-import { CellSyntaxError, transformCell } from './transform';
+import { CellSyntaxError, runtime, transformCell } from './transform';
 
 export interface KernelOptions {
   /** What `import ... from 'name'` gives, by module name. */
@@ -22,7 +22,7 @@ export interface KernelOptions {
   send(msg: Message<unknown>): void;
   /** Installs where the library's rich outputs go (platform/browser's setOutputSink). */
   setOutputSink(sink: OutputSink | null): void;
-  /** The console whose methods the kernel takes over (default: globalThis.console). */
+  /** The console whose methods the kernel takes over (default: globalThis.console; release() gives them back). */
   console?: Console;
   /** Runs a generated function's source in the global scope (default: indirect eval). */
   evaluate?: (source: string) => unknown;
@@ -50,17 +50,18 @@ export class Kernel {
   /** The request that outputs belong to: the one running, or the last one (as ipykernel does). */
   private parent: Message<unknown> | undefined;
   private readonly evaluate: (source: string) => unknown;
+  /** Gives the console back. */
+  readonly release: () => void;
 
   constructor(private readonly options: KernelOptions) {
     // eslint-disable-next-line no-eval
     this.evaluate = options.evaluate ?? ((source) => (0, eval)(source));
     const target = options.console ?? globalThis.console;
     const write = (name: 'stdout' | 'stderr') => (...args: unknown[]) => this.stream(name, `${formatWithOptions({}, ...args)}\n`);
-    target.log = write('stdout');
-    target.info = write('stdout');
-    target.debug = write('stdout');
-    target.warn = write('stderr');
-    target.error = write('stderr');
+    const taken = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr' } as const;
+    const before = Object.fromEntries(Object.keys(taken).map((m) => [m, target[m as keyof typeof taken]]));
+    for (const [method, stream] of Object.entries(taken)) target[method as keyof typeof taken] = write(stream);
+    this.release = () => Object.assign(target, before);
     const sink: OutputSink = {
       display: (data, metadata) => this.iopub<DisplayContent>('display_data', { data, metadata, transient: {} }),
       update: (id, data, first) => this.iopub<DisplayContent>(first ? 'display_data' : 'update_display_data', { data, metadata: {}, transient: { display_id: id } }),
@@ -113,8 +114,8 @@ export class Kernel {
     this.lines.set(count, request.content.code.split('\n').length);
     try {
       const cell = transformCell(request.content.code, (name) => name in this.namespace);
-      const run = this.evaluate(`${cell.code}\n//# sourceURL=${sourceName(count)}`) as (ns: object, importer: (name: string) => unknown) => Promise<unknown>;
-      const value = await run(this.namespace, (name) => this.importModule(name));
+      const run = this.evaluate(`${cell.code}\n//# sourceURL=${sourceName(count)}`) as (ns: object, importer: (name: string) => unknown, rt: typeof runtime) => Promise<unknown>;
+      const value = await run(this.namespace, (name) => this.importModule(name), runtime);
       if (cell.hasLastExpression && value != null) this.stream('stdout', `${formatWithOptions({}, value)}\n`);
       reply = { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
     } catch (e) {

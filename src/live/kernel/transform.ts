@@ -9,7 +9,10 @@
  * - `await` works at the top level;
  * - the value of a last expression statement is returned, to be shown;
  * - `import ... from 'x'` takes the module from the kernel (`@tensorflow/tfjs`, the course
- *   library as `../dist/index`).
+ *   library as `../dist/index`);
+ * - `Math.max(...values)` and `Math.min(...values)` take any number of values: a browser
+ *   gives a Web Worker half the stack of a page (or of Node), about 63,000 arguments, and
+ *   chapters spread 100,000 (the same result, from a loop over an array instead).
  *
  * Every line of the result is the same line of the cell (sucrase keeps lines, and so do the
  * rewrites here), so an error's line in the generated code is its line in the cell.
@@ -21,12 +24,15 @@ import { transform } from 'sucrase';
 /** The names the generated function takes: the namespace and the importer. */
 export const NAMESPACE = '__course_ns';
 export const IMPORTER = '__course_import';
+/** The helpers the generated code calls (see `runtime`). */
+export const RUNTIME = '__course_rt';
 const SYNC = '__course_sync';
 
 export interface TransformedCell {
   /**
-   * `(async function (__course_ns, __course_import) { ... })`, as source: call it with the
-   * namespace and the importer; it resolves to the last expression's value (or undefined).
+   * `(async function (__course_ns, __course_import, __course_rt) { ... })`, as source: call it
+   * with the namespace, the importer and `runtime`; it resolves to the last expression's
+   * value (or undefined).
    */
   code: string;
   /** The names the cell declares at its top level, in order. */
@@ -176,12 +182,25 @@ export function transformCell(source: string, known: (name: string) => boolean):
   walk(program, (node) => {
     if (node.type === 'Property' && node.shorthand) shorthand.add(node.key.start);
   });
+  const globalMath = new Set<number>();
   for (const ref of scopes.globalScope!.through) {
     const id = ref.identifier as unknown as AnyNode;
+    if (id.name === 'Math' && !declaredSet.has('Math') && !known('Math')) globalMath.add(id.start);
     if (declaredSet.has(id.name) || !known(id.name)) continue;
     const text = `${NAMESPACE}.${id.name}`;
     edits.push({ start: id.start, end: id.end, text: shorthand.has(id.start) ? `${id.name}: ${text}` : text });
   }
+
+  // Math.max(...values) and Math.min(...values), with the global Math, take their values as one array.
+  walk(program, (node) => {
+    const callee = node.type === 'CallExpression' ? node.callee : null;
+    if (!callee || callee.type !== 'MemberExpression' || callee.computed || !globalMath.has(callee.object.start)) return;
+    if (!['max', 'min'].includes(callee.property.name) || !node.arguments.some((a: AnyNode) => a.type === 'SpreadElement')) return;
+    const args: AnyNode[] = node.arguments;
+    edits.push({ start: callee.start, end: callee.end, text: `${RUNTIME}.${callee.property.name}` });
+    edits.push({ start: args[0].start, end: args[0].start, text: '[' });
+    edits.push({ start: args[args.length - 1].end, end: args[args.length - 1].end, text: ']' });
+  });
 
   // Each top-level declaration puts its names into the namespace right after it (functions at
   // the start, as they are hoisted); let and var, which later statements may change, again at the end.
@@ -201,7 +220,8 @@ export function transformCell(source: string, known: (name: string) => boolean):
   const last = body[body.length - 1];
   const hasLastExpression = last?.type === 'ExpressionStatement';
   if (hasLastExpression) {
-    edits.push({ start: last.expression.start, end: last.expression.start, text: 'return (' });
+    // From the statement's start: its expression may sit in parentheses that acorn leaves out, `({ a })`.
+    edits.push({ start: last.start, end: last.start, text: 'return (' });
     edits.push({ start: last.expression.end, end: last.expression.end, text: ')' });
   }
 
@@ -222,6 +242,31 @@ export function transformCell(source: string, known: (name: string) => boolean):
     .map((v) => v.name);
   const sync = mutable.map((n) => `try { ${NAMESPACE}.${n} = ${n}; } catch {}`).join(' ');
   // Strict, as a module is (and as TypeScript checks code to be).
-  const code = `(async function (${NAMESPACE}, ${IMPORTER}) { 'use strict'; let ${SYNC}; try { return await (async () => { ${SYNC} = () => { ${sync} }; ${exportsOf(hoisted)} ${out}\n})(); } finally { if (${SYNC}) ${SYNC}(); } })`;
+  const code = `(async function (${NAMESPACE}, ${IMPORTER}, ${RUNTIME}) { 'use strict'; let ${SYNC}; try { return await (async () => { ${SYNC} = () => { ${sync} }; ${exportsOf(hoisted)} ${out}\n})(); } finally { if (${SYNC}) ${SYNC}(); } })`;
   return { code, declared, hasLastExpression };
 }
+
+/** Math.max over an array, with its meaning: NaN if any value is NaN, +0 above -0, -Infinity for none. */
+function max(values: unknown[]): number {
+  let result = -Infinity;
+  for (const v of values) {
+    const n = Number(v);
+    if (Number.isNaN(result) || Number.isNaN(n)) result = NaN;
+    else if (n > result || (n === 0 && result === 0 && Object.is(result, -0))) result = n;
+  }
+  return result;
+}
+
+/** Math.min over an array: NaN if any value is NaN, -0 below +0, Infinity for none. */
+function min(values: unknown[]): number {
+  let result = Infinity;
+  for (const v of values) {
+    const n = Number(v);
+    if (Number.isNaN(result) || Number.isNaN(n)) result = NaN;
+    else if (n < result || (n === 0 && result === 0 && Object.is(n, -0))) result = n;
+  }
+  return result;
+}
+
+/** What the generated code gets as __course_rt. */
+export const runtime = { max, min };

@@ -146,6 +146,8 @@ class LivePage implements LivePageHandle {
   private select: HTMLSelectElement;
   private buttons: Record<'runAll' | 'runAbove' | 'interrupt' | 'restart', HTMLButtonElement>;
   private timer = 0;
+  /** The cells run since the queue was last empty, and when that began. */
+  private batch = { cells: 0, errors: 0, started: 0 };
   private shown = false;
   private lastKernelNews = '';
 
@@ -238,6 +240,7 @@ class LivePage implements LivePageHandle {
   }
 
   enqueue(cells: LiveCell[]): void {
+    if (!this.running && !this.queue.length) this.batch = { cells: 0, errors: 0, started: performance.now() };
     for (const c of cells) {
       if (c === this.running || this.queue.includes(c)) continue;
       this.queue.push(c);
@@ -270,6 +273,14 @@ class LivePage implements LivePageHandle {
     return ready;
   }
 
+  private doneText(last: LiveCell): string {
+    const { cells, errors, started } = this.batch;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const what = cells === 1 ? `Cell ${last.number} ran in ${seconds} s` : `Ran ${cells} cells in ${seconds} s`;
+    const failed = errors === 0 ? '' : errors === 1 ? ', one with an error (shown under it)' : `, ${errors} with errors (shown under them)`;
+    return `${what}${failed}. Backend ${this.backend}; idle.`;
+  }
+
   private idleText(backend: string, tfjs: string): string {
     const news = this.lastKernelNews;
     this.lastKernelNews = '';
@@ -288,9 +299,11 @@ class LivePage implements LivePageHandle {
       await this.run(cell);
     } finally {
       this.running = null;
+      this.batch.cells += 1;
+      if (cell.state === 'error') this.batch.errors += 1;
       this.updateTools();
       if (this.queue.length) void this.pump();
-      else if (this.ready) this.setStatus('idle', `Idle: backend ${this.backend}. The last cell ran in ${cell.elapsed().toFixed(1)} s.`);
+      else if (this.ready && cell.state !== 'stopped') this.setStatus('idle', this.doneText(cell));
     }
   }
 

@@ -10,9 +10,12 @@ import { courseLive, loadScript } from './global';
 declare const LIVE_SIZE_MB: string;
 
 const STYLE = `.live-bar{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;margin:0 0 1rem;padding:.5rem .75rem;border:1px solid var(--rule,#d8dee4);border-radius:8px;background:var(--code-bg,#f6f8fa)}
-.live-switch{display:inline-flex;align-items:center;gap:.5rem;font:600 14px system-ui,sans-serif;color:var(--text,#1f2328);background:none;border:0;padding:.2rem;cursor:pointer}
-.live-switch::before{content:"";width:2.2em;height:1.25em;border-radius:1em;background:var(--muted,#59636e);box-shadow:inset -1.05em 0 0 .15em var(--code-bg,#f6f8fa);transition:box-shadow .15s,background .15s}
-.live-switch[aria-checked=true]::before{background:var(--accent,#0a5fb4);box-shadow:inset 1.05em 0 0 .15em var(--code-bg,#f6f8fa)}
+.live-switch{position:relative;font:600 14px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text,#1f2328);background:none;border:0;padding:.25rem .3rem .25rem 3em;cursor:pointer}
+.live-switch::before{content:"";position:absolute;left:.25em;top:50%;width:2.3em;height:1.3em;margin-top:-.65em;border-radius:.65em;background:var(--muted,#59636e);transition:background .15s}
+.live-switch::after{content:"";position:absolute;left:.4em;top:50%;width:1em;height:1em;margin-top:-.5em;border-radius:50%;background:#fff;transition:left .15s}
+.live-switch[aria-checked=true]::before{background:var(--accent,#0a5fb4)}
+.live-switch[aria-checked=true]::after{left:1.4em}
+.live-switch:focus-visible{outline:2px solid var(--accent,#0a5fb4);outline-offset:2px;border-radius:4px}
 .live-hint{color:var(--muted,#59636e)}`;
 
 function init(): void {
