@@ -257,6 +257,22 @@ describe('chapter 1, live, over HTTP', () => {
     await loop.locator('.live-restore').click();
     assert.deepEqual(problems, []);
   });
+
+  test('WebGL can be picked (with a note that its numbers differ); WebGPU too where the browser has an adapter', { timeout: 10 * MINUTE }, async () => {
+    const first = cell(page, 'await K.setupChapter()');
+    for (const backend of ['webgl', 'wasm']) {
+      await page.selectOption('.live-backend select', backend);
+      await page.waitForFunction((b) => document.querySelector('.live-bar')?.dataset.kernel === 'idle'
+        && document.querySelector('.live-status').textContent.includes(`backend ${b}`), backend, { timeout: 2 * MINUTE });
+      assert.equal(await runCell(first), 'ok');
+      assert.match(await outputText(first), new RegExp(`backend: ${backend}`));
+      if (backend === 'webgl') assert.match(await page.locator('.live-note').innerText(), /differ from the page's in the last digits/);
+    }
+    const webgpu = await page.$eval('option[value=webgpu]', (o) => ({ disabled: o.disabled, text: o.textContent }));
+    const adapter = await page.evaluate(async () => Boolean(navigator.gpu && await navigator.gpu.requestAdapter()));
+    assert.equal(webgpu.disabled, !adapter, `WebGPU offered: ${webgpu.text}`);
+    assert.deepEqual(problems, []);
+  });
 });
 
 test('live mode on a phone: nothing but code and outputs scrolls sideways; screenshots', { timeout: 15 * MINUTE }, async () => {

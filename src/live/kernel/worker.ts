@@ -83,7 +83,9 @@ async function start(init: InitMessage): Promise<ReadyMessage> {
   configurePlatform(setup);
   // The chapter's first cell (K.setupChapter) picks the same backend; choosing it now makes
   // every cell use it, even when that cell is skipped.
-  const backend = await K.initBackend();
+  const backend = await K.initBackend().catch(() => {
+    throw new Error(`TensorFlow.js could not start its ${init.backend} backend in this browser`);
+  });
   return { type: 'ready', backend, tfjs: tf.version.tfjs, startMs: performance.now() - started };
 }
 

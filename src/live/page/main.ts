@@ -176,14 +176,16 @@ class LivePage implements LivePageHandle {
       restart: button('Restart', 'Start a new kernel, without what the cells defined'),
     };
     this.select = el('select', { 'aria-label': 'Backend' });
-    for (const b of BACKENDS) {
-      const o = el('option', { value: b.name }, b.label);
-      if (b.name === 'webgpu' && !('gpu' in navigator)) {
-        o.disabled = true;
-        o.textContent = `${b.label}: not in this browser`;
-      }
-      this.select.append(o);
-    }
+    for (const b of BACKENDS) this.select.append(el('option', { value: b.name }, b.label));
+    // WebGPU needs the API and a GPU adapter behind it (a browser may have the one without the other).
+    const webgpu = this.select.querySelector<HTMLOptionElement>('option[value=webgpu]')!;
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    const noWebgpu = (why: string) => {
+      webgpu.disabled = true;
+      webgpu.textContent = `WebGPU: ${why}`;
+    };
+    if (!gpu) noWebgpu('not in this browser');
+    else gpu.requestAdapter().then((a) => a || noWebgpu('no GPU adapter here'), () => noWebgpu('no GPU adapter here'));
     const label = el('label', { class: 'live-backend' }, 'Backend ');
     label.append(this.select);
     this.tools.append(this.buttons.runAll, this.buttons.runAbove, this.buttons.interrupt, this.buttons.restart, label);
@@ -262,7 +264,14 @@ class LivePage implements LivePageHandle {
       (e: Error) => {
         if (this.ready !== ready) return false;
         this.ready = null;
-        this.setStatus('dead', `The ${backend} backend could not start: ${e.message}. Choose another backend${backend === 'wasm' ? '' : ' (wasm works everywhere)'}.`);
+        if (backend !== 'wasm') {
+          // Back to the backend that works everywhere, saying why; queued cells then run on it.
+          this.backend = 'wasm';
+          this.select.value = 'wasm';
+          this.lastKernelNews = `${e.message}; back to wasm. `;
+          return this.startKernel();
+        }
+        this.setStatus('dead', `The kernel could not start: ${e.message}.`);
         for (const c of this.queue) c.setState('idle');
         this.queue = [];
         return false;
