@@ -2,8 +2,9 @@
 //
 //   node scripts/notebook.mjs from-text chapter.txt notebooks/NN-name.ipynb
 //       Builds a notebook from a plain text file whose cells start with a line
-//       "%% md" (markdown) or "%% code" (TypeScript). Handy for writing a chapter
-//       in an editor; the .ipynb it writes is the source that is committed.
+//       "%% md" (markdown), "%% code" (TypeScript) or "%% prose" (a prose cell: TypeScript
+//       `K.md\`...\`` whose input is hidden, see src/notebook/prose.ts). Handy for writing a
+//       chapter in an editor; the .ipynb it writes is the source that is committed.
 //   node scripts/notebook.mjs to-text notebooks/NN-name.ipynb chapter.txt
 //       The reverse, for editing a chapter as text.
 //   node scripts/notebook.mjs check [notebooks/*.ipynb]
@@ -16,6 +17,15 @@ export const KERNEL_METADATA = {
   language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript', codemirror_mode: { name: 'javascript', typescript: true } },
 };
 
+/**
+ * A prose cell's metadata: JupyterLab shows its input collapsed (source_hidden) and nbconvert's
+ * HTML leaves its input out (transient.remove_source), so both show the sentence it writes.
+ */
+export const PROSE_CELL_METADATA = { jupyter: { source_hidden: true }, transient: { remove_source: true } };
+const PROSE_SOURCE = /^K\.md`/;
+/** True for a prose cell: a hidden-input code cell that writes a K.md paragraph. */
+export const isProseCell = (cell) => cell.cell_type === 'code' && PROSE_SOURCE.test([].concat(cell.source).join(''));
+
 const toSource = (text) => {
   const lines = text.replace(/\s+$/, '').split('\n');
   return lines.map((l, i) => (i < lines.length - 1 ? l + '\n' : l));
@@ -25,23 +35,24 @@ export function fromText(text) {
   const cells = [];
   let current = null;
   for (const line of text.split('\n')) {
-    const m = line.match(/^%% (md|code)\s*$/);
+    const m = line.match(/^%% (md|code|prose)\s*$/);
     if (m) {
       current = { kind: m[1], lines: [] };
       cells.push(current);
     } else if (current) {
       current.lines.push(line);
     } else if (line.trim()) {
-      throw new Error(`text before the first "%% md" or "%% code" line: ${line}`);
+      throw new Error(`text before the first "%% md", "%% code" or "%% prose" line: ${line}`);
     }
   }
   return {
     cells: cells.map(({ kind, lines }, i) => {
       const source = toSource(lines.join('\n').replace(/^\n+/, ''));
       const id = `cell-${String(i + 1).padStart(3, '0')}`;
-      return kind === 'md'
-        ? { cell_type: 'markdown', id, metadata: {}, source }
-        : { cell_type: 'code', execution_count: null, id, metadata: {}, outputs: [], source };
+      if (kind === 'md') return { cell_type: 'markdown', id, metadata: {}, source };
+      if (kind === 'prose' && !PROSE_SOURCE.test(source.join(''))) throw new Error(`cell ${i + 1}: a "%% prose" cell must be K.md\`...\``);
+      const metadata = kind === 'prose' ? structuredClone(PROSE_CELL_METADATA) : {};
+      return { cell_type: 'code', execution_count: null, id, metadata, outputs: [], source };
     }),
     metadata: KERNEL_METADATA,
     nbformat: 4,
@@ -50,7 +61,8 @@ export function fromText(text) {
 }
 
 export function toText(nb) {
-  return nb.cells.map((c) => `%% ${c.cell_type === 'markdown' ? 'md' : 'code'}\n${[].concat(c.source).join('')}\n`).join('\n');
+  const kind = (c) => (c.cell_type === 'markdown' ? 'md' : isProseCell(c) ? 'prose' : 'code');
+  return nb.cells.map((c) => `%% ${kind(c)}\n${[].concat(c.source).join('')}\n`).join('\n');
 }
 
 /**
@@ -58,7 +70,7 @@ export function toText(nb) {
  * form, editing instructions, and to-do notes. A cell (or a built page) that holds one has
  * leaked a draft.
  */
-export const AUTHOR_TEXT = /^%% (md|code)\b|\bdo not paste\b|\bNames introduced:|\bthen from-text\b|\binstructions only\b|\bTODO\b|\bFIXME\b|\bXXX\b/m;
+export const AUTHOR_TEXT = /^%% (md|code|prose)\b|\bdo not paste\b|\bNames introduced:|\bthen from-text\b|\binstructions only\b|\bTODO\b|\bFIXME\b|\bXXX\b/m;
 
 /** The first line of `text` that is meant for authors, or null. */
 export function authorText(text) {
@@ -131,6 +143,85 @@ export function unprintedNumbers(nb, allowed = []) {
   return out;
 }
 
+// JSON with sorted keys: metadata compares equal whatever order an editor saved it in.
+const canonical = (v) => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+
+// A number a sentence states: a decimal, one in scientific notation, or a percentage (94%,
+// 12.5%). Integers are left out: in prose they are sizes, seeds, years and counts.
+const PROSE_NUMBER = /(?<![\w.^_{])[−-]?(?:\d+\.\d+(?:e[−-]?\d+)?(?![\w.]*\d)|\d+e[−-]\d+(?![\w.])|\d+(?:\.\d+)?%)/g;
+const SUPERSCRIPTS = '⁻⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** The number a quote's text stands for: −0.289, 1.07 × 10⁻⁷, 94% (as 94). */
+export function quotedValue(text) {
+  const m = text.match(/^([−-]?\d+(?:\.\d+)?)(?: × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?(%)?$/);
+  if (!m) return NaN;
+  const mantissa = Number(m[1].replace('−', '-'));
+  const power = m[2] ? Number([...m[2]].map((c) => (c === '⁻' ? '-' : String(SUPERSCRIPTS.indexOf(c) - 1))).join('')) : 0;
+  return Number(`${mantissa}e${power}`);
+}
+/** A quote's value rounded as its rule says, by the rule's own definition. */
+function rounded({ value, rule }) {
+  if ('sig' in rule) return Number(value.toPrecision(rule.sig));
+  if ('fixed' in rule) return Number(value.toFixed(rule.fixed));
+  if ('percent' in rule) return Number((value * 100).toFixed(rule.percent));
+  return NaN;
+}
+const proseText = (md) => md.replace(/```[\s\S]*?```/g, ' ').replace(/`[^`]*`/g, ' ').replace(/\]\([^)]*\)/g, ']')
+  .replace(/arXiv:\s*\S+/gi, ' ').replace(/https?:\/\/\S+/g, ' ');
+
+/**
+ * The numbers in a chapter's prose that no computation of this run produced. Prose states a
+ * result only through a prose cell's quote (K.md, src/notebook/prose.ts), so that it is the
+ * number this run computed on this backend, never one typed by hand or left stale. A number in
+ * a markdown cell must be a setting written in a code cell (a learning rate the prose names) or
+ * one quoted from elsewhere (`allowed`: a paper's value, a library's version). In an executed
+ * notebook each prose cell's output is checked too: every quote's text is in its paragraph and
+ * is its value rounded by its rule, and the paragraph has no number besides its quotes,
+ * settings and allowed values. Code, links, arXiv identifiers and the References are not prose.
+ * Returns [{ cell, number, why }].
+ */
+export function typedNumbers(nb, allowed = []) {
+  const settings = new Set(allowed.map(String));
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== 'code' || isProseCell(cell)) continue;
+    for (const m of [].concat(cell.source).join('').matchAll(PROSE_NUMBER)) settings.add(m[0].replace(/^[−-]/, ''));
+  }
+  const out = [];
+  const scan = (i, md) => {
+    for (const m of proseText(md).matchAll(PROSE_NUMBER)) {
+      const token = m[0].replace(/^[−-]/, '');
+      if (settings.has(token)) continue;
+      out.push({ cell: i + 1, number: m[0], why: 'typed in the prose: quote it from a computed value (K.md) or list where it comes from' });
+    }
+  };
+  nb.cells.forEach((cell, i) => {
+    const source = [].concat(cell.source).join('');
+    if (cell.cell_type === 'markdown') {
+      if (!/^#+\s*References\b/m.test(source)) scan(i, source);
+      return;
+    }
+    if (!isProseCell(cell)) return;
+    for (const o of cell.outputs ?? []) {
+      const md = [].concat(o.data?.['text/markdown'] ?? []).join('');
+      if (!md) continue;
+      const quotes = o.metadata?.course?.quotes ?? [];
+      for (const q of quotes) {
+        if (!md.includes(q.text)) out.push({ cell: i + 1, number: q.text, why: 'a quote that is not in its paragraph' });
+        const want = rounded(q);
+        const got = quotedValue(q.text);
+        if (!(Math.abs(got - want) <= 1e-12 * Math.abs(want))) {
+          out.push({ cell: i + 1, number: q.text, why: `does not state ${q.value} rounded by ${JSON.stringify(q.rule)} (${want})` });
+        }
+      }
+      // Subtract the quotes from the text (a quote's own digits are not typed numbers).
+      let rest = md;
+      for (const q of quotes) rest = rest.split(q.text).join(' ');
+      scan(i, rest);
+    }
+  });
+  return out;
+}
+
 /** Problems that make a notebook not a clean source. */
 export function problems(nb) {
   const out = [];
@@ -139,7 +230,14 @@ export function problems(nb) {
     if (leaked) out.push(`cell ${i + 1} holds text meant for authors: ${JSON.stringify(leaked.slice(0, 120))}`);
     if (c.cell_type === 'code' && c.outputs?.length) out.push(`cell ${i + 1} has outputs`);
     if (c.cell_type === 'code' && c.execution_count !== null) out.push(`cell ${i + 1} has an execution count`);
-    if (c.metadata && Object.keys(c.metadata).length) out.push(`cell ${i + 1} has metadata ${JSON.stringify(c.metadata)}`);
+    const metadata = c.metadata ?? {};
+    if (isProseCell(c)) {
+      if (canonical(metadata) !== canonical(PROSE_CELL_METADATA)) {
+        out.push(`cell ${i + 1} is a prose cell (K.md\`...\`) and needs exactly the metadata ${JSON.stringify(PROSE_CELL_METADATA)}, has ${JSON.stringify(metadata)}`);
+      }
+    } else if (Object.keys(metadata).length) {
+      out.push(`cell ${i + 1} has metadata ${JSON.stringify(metadata)}`);
+    }
   });
   if (nb.metadata?.kernelspec?.name !== 'tslab') out.push('kernelspec is not tslab');
   return out;

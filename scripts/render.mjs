@@ -2,6 +2,7 @@
 // typeset at build time (KaTeX), highlighted code, outputs, and no request that leaves
 // the site folder (plotly.js comes from assets/, once per page).
 import { createRequire } from 'node:module';
+import { isProseCell } from './notebook.mjs';
 const require = createRequire(import.meta.url);
 const { marked } = require('marked');
 const katex = require('katex');
@@ -99,6 +100,14 @@ export function renderNotebook(nb, name) {
       const where = `${name}, cell ${i + 1}`;
       if (cell.cell_type === 'markdown') return `<section class="md">${renderMarkdown(src, where)}</section>`;
       if (cell.cell_type !== 'code') return '';
+      // A prose cell reads as prose: the paragraph it wrote, without its code or an output frame.
+      if (isProseCell(cell)) {
+        return (cell.outputs ?? []).map((o) => {
+          const md = o.data?.['text/markdown'];
+          // data-cell: the live page finds the cell (and its hidden code) by it.
+          return md ? `<section class="md" data-cell="${i}">${renderMarkdown(text(md), where)}</section>` : renderOutput(o);
+        }).join('\n');
+      }
       const code = hljs.highlight(src, { language: 'typescript' }).value;
       const outputs = (cell.outputs ?? []).map(renderOutput).filter(Boolean).join('\n');
       return `<div class="cell" data-cell="${i}"><pre class="code"><code class="hljs language-typescript">${code}</code></pre>${outputs ? `<div class="outputs">${outputs}</div>` : ''}</div>`;

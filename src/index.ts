@@ -68,11 +68,12 @@ export { teacherFit, teacherTask } from './train/teacher';
 export type { RegressionExamples, TeacherFit, TeacherTask, TeacherTaskOptions } from './train/teacher';
 export { layerwiseAdam, layerwiseSgd } from './train/optimizers';
 export type { AdamOptions, LayerwiseOptimizer } from './train/optimizers';
-export { coordinateCheck, learningRateSweep, trainParametrized } from './train/parametrized';
-export type {
-  CoordinateCheck, CoordinateCheckOptions, CoordinateLayer, LearningRateSweepOptions, ParametrizedHistory, ParametrizedRunOptions,
-  ParametrizedTrainOptions, SweepRow,
-} from './train/parametrized';
+export { trainParametrized } from './train/parametrized';
+export type { ParametrizedHistory, ParametrizedRunOptions, ParametrizedTrainOptions } from './train/parametrized';
+export { coordinateCheck } from './train/coordinate';
+export type { CoordinateCheck, CoordinateCheckOptions, CoordinateLayer } from './train/coordinate';
+export { learningRateSweep } from './train/sweep';
+export type { LearningRateSweepOptions, SweepRow } from './train/sweep';
 export { averageSweeps, coordinateSlopes, optimumShift, spread } from './train/seedstats';
 export type { AveragedSweep, CoordinateSlopes, OptimumShift, SeedOptimum, Spread } from './train/seedstats';
 
@@ -84,7 +85,7 @@ export type { Dataset, DatasetName } from './data/circles';
 export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './data/mnist';
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
-// notebook/: the backend, the chapter's first cell, charts, live displays, tables
+// notebook/: the backend, the chapter's first cell, charts, live displays, tables, prose
 export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
@@ -94,8 +95,17 @@ export { livePlot, progress } from './notebook/live';
 export type { LivePlot, Progress } from './notebook/live';
 export { formatNumber, table, tableHtml } from './notebook/table';
 export type { Cell, TableOptions } from './notebook/table';
+// prose cells: sentences that quote computed numbers (K.md`...${K.fixed(x, 2)}...`)
+export { PROSE_METADATA, fixed, md, pct, prose, sig } from './notebook/prose';
+export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
-export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkBranchScale, checkChi1, checkGlorotLimit, checkHeStd, checkSymmetryFix, checkTransferredRates, checkVariancePrediction } from './exercises/checkers';
-export type { Feedback, TransferAnswer, TransferQuestion, VarianceQuestion } from './exercises/checkers';
+export type { Feedback } from './exercises/verdict';
+export { checkSymmetryFix } from './exercises/symmetry';
+export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
+export type { VarianceQuestion } from './exercises/fans';
+export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
+export { checkBranchScale } from './exercises/residual';
+export { checkTransferredRates } from './exercises/transfer';
+export type { TransferAnswer, TransferQuestion } from './exercises/transfer';
 export { feedback } from './exercises/feedback';

@@ -1,5 +1,6 @@
 // What a cell showed, in a form two runs can be compared in: the text of stdout, stderr,
-// tables, checker verdicts and progress bars, and each chart's data as arrays. Used by
+// tables, checker verdicts and progress bars, a prose cell's markdown, and each chart's data
+// as arrays. Used by
 // test/live.test.mjs to hold a live run in Chromium to the outputs the build saved.
 
 const FIGURE = /var f = ([\s\S]*?), tries = 0;/;
@@ -33,7 +34,10 @@ export function notebookOutputs(nb) {
         else list.push({ stream: o.name, text });
       } else if (o.output_type === 'display_data' || o.output_type === 'execute_result') {
         const html = [].concat(o.data?.['text/html'] ?? '').join('');
-        const item = html ? htmlOutput(html) : { text: [].concat(o.data?.['text/plain'] ?? '').join('') };
+        const markdown = o.data?.['text/markdown'];
+        const item = html ? htmlOutput(html)
+          : markdown !== undefined ? { markdown: [].concat(markdown).join('') }
+            : { text: [].concat(o.data?.['text/plain'] ?? '').join('') };
         if (item) list.push(item);
       } else if (o.output_type === 'error') {
         list.push({ error: `${o.ename}: ${o.evalue}` });
@@ -57,7 +61,8 @@ export function pageOutputsScript() {
       const list = [];
       for (const el of cell.querySelectorAll(':scope > .live-outputs > *')) {
         const node = el.matches('details.fold') ? el.querySelector('pre') : el;
-        if (node.matches('pre.live-error')) list.push({ error: node.firstChild.textContent });
+        if (node.dataset.markdown !== undefined) list.push({ markdown: node.dataset.markdown });
+        else if (node.matches('pre.live-error')) list.push({ error: node.firstChild.textContent });
         else if (node.matches('pre.output')) list.push({ stream: node.classList.contains('stderr') ? 'stderr' : 'stdout', text: node.textContent });
         else if (node.matches('.output.rich')) list.push(htmlOutput(node.dataset.html ?? node.innerHTML));
       }

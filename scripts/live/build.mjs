@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { isProseCell } from '../notebook.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -98,7 +99,8 @@ function notebookCells(file, nb) {
     cells: nb.cells.map((c) => ({
       type: c.cell_type,
       source: [].concat(c.source ?? '').join(''),
-      hidden: Boolean(c.metadata?.jupyter?.source_hidden),
+      // A prose cell (a K.md paragraph, its code hidden) stays prose on the live page.
+      hidden: isProseCell(c) || Boolean(c.metadata?.jupyter?.source_hidden),
     })),
   };
 }

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../core/html';
 import { displayHtml } from '../notebook/display';
-import { Feedback } from './checkers';
+import { Feedback } from './verdict';
 
 /** Shows a checker's verdict as a coloured box in the notebook. */
 export function feedback(f: Feedback): void {

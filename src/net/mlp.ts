@@ -98,6 +98,13 @@ export interface MLPForwardOptions extends Structure {
    * transposed operand slowly (engine.ts writes its backward pass the same way). Default false.
    */
   fastGradient?: boolean;
+  /**
+   * Collects every layer's product as the pass makes it, z_l = h_{l-1} W_l + b_l in order
+   * (the last one with its output multiplier): the pre-activations a measurement watches
+   * (chapter 8's coordinate check), from the one forward pass. They are the pass's own
+   * tensors: dispose of them with it (inside the same tf.tidy).
+   */
+  products?: tf.Tensor[];
 }
 
 const transposedGradMatMul = tf.customGrad((...args) => {
@@ -142,7 +149,9 @@ export function mlpForward(net: MLPVariables, x: tf.Tensor, act: (t: tf.Tensor) 
   const product = (l: number, h: tf.Tensor) => {
     const raw = matMul(h, net.weights[l]);
     const m = l === layers - 1 && alpha !== 1 ? tf.mul(raw, alpha) : raw;
-    return net.biases ? tf.add(m, net.biases[l]) : m;
+    const z = net.biases ? tf.add(m, net.biases[l]) : m;
+    options.products?.push(z);
+    return z;
   };
   const structure: Structure = { norm: options.norm, residual: options.residual };
   let h = x;

@@ -33,3 +33,13 @@ export function newDisplay(): HtmlDisplay {
   const d: UpdatableDisplay = platform.frontend.newDisplay();
   return { html: (html) => d.show({ 'text/html': html }) };
 }
+
+/**
+ * Shows one output of several formats (a MIME bundle) with its metadata, as Jupyter's
+ * display_data message carries them (tslab's own display functions send one format and no
+ * metadata; src/platform/node.ts sends the bundle).
+ */
+export function displayData(data: Record<string, string>, metadata: Record<string, unknown> = {}): void {
+  requireKernel('displayData');
+  platform.frontend.display(data, metadata);
+}

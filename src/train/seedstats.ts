@@ -10,7 +10,8 @@
  */
 import { Seed } from '../core/random';
 import { logLogSlope } from '../core/stats';
-import { CoordinateCheck, SweepRow, parabolaVertex } from './parametrized';
+import { CoordinateCheck } from './coordinate';
+import { SweepRow, parabolaVertex } from './sweep';
 
 /** A statistic over seeds: each seed's value, their mean, sample sd and standard error of the mean. */
 export interface Spread {

@@ -64,7 +64,13 @@ class LiveCell {
   state: CellState = 'idle';
   private started = 0;
 
-  constructor(readonly page: LivePage, readonly element: HTMLElement, readonly index: number, readonly number: number, readonly original: string) {
+  /**
+   * A code cell's live parts go into its `.cell` element (around the static code, which live
+   * mode hides). A prose cell (hidden code, a K.md paragraph) stays a paragraph: its parts go
+   * into a box before the paragraph, the code behind a "Show the code" button, and its new
+   * paragraph, once it has run, takes the static one's place.
+   */
+  constructor(readonly page: LivePage, statics: HTMLElement[], readonly index: number, readonly number: number, readonly original: string, readonly prose: boolean) {
     this.bar = el('div', { class: 'live-cell-bar' });
     this.runButton = el('button', { type: 'button', class: 'live-run', title: 'Run this cell (Shift+Enter)' }, 'Run');
     this.count = el('span', { class: 'live-count', title: 'The order this cell ran in' }, '[ ]');
@@ -73,18 +79,44 @@ class LiveCell {
     this.restore.hidden = true;
     this.bar.append(this.runButton, this.count, this.stateText, this.restore);
     this.editorBox = el('div', { class: 'live-editor' });
-    const outputBox = el('div', { class: 'outputs live-outputs' });
-    this.outputs = new OutputArea(outputBox);
-    const code = element.querySelector(':scope > pre.code');
-    element.insertBefore(this.bar, code ?? element.firstChild);
-    element.insertBefore(this.editorBox, code ? code.nextSibling : this.bar.nextSibling);
-    element.append(outputBox);
-    element.classList.add('live-cell');
+    const outputBox = el('div', { class: prose ? 'live-outputs live-prose' : 'outputs live-outputs' });
+    this.outputs = new OutputArea(outputBox, prose);
+    if (prose) {
+      this.element = el('div', { class: 'live-cell live-prose-cell' });
+      const toggle = el('button', { type: 'button', class: 'live-show-code', 'aria-expanded': 'false' }, 'Show the code');
+      toggle.addEventListener('click', () => {
+        const open = this.element.classList.toggle('live-code-open');
+        toggle.setAttribute('aria-expanded', String(open));
+        toggle.textContent = open ? 'Hide the code' : 'Show the code';
+        if (open) this.editor.view.requestMeasure();
+      });
+      this.element.append(toggle, this.bar, this.editorBox, outputBox);
+      statics[0].before(this.element);
+      this.staticOutputs = statics;
+    } else {
+      this.element = statics[0];
+      const code = this.element.querySelector(':scope > pre.code');
+      this.element.insertBefore(this.bar, code ?? this.element.firstChild);
+      this.element.insertBefore(this.editorBox, code ? code.nextSibling : this.bar.nextSibling);
+      this.element.append(outputBox);
+      this.element.classList.add('live-cell');
+      this.staticOutputs = Array.from(this.element.querySelectorAll<HTMLElement>(':scope > .outputs:not(.live-outputs)'));
+    }
     this.runButton.addEventListener('click', () => page.enqueue([this]));
     this.restore.addEventListener('click', () => {
       this.editor.setCode(this.original);
       this.editor.focus();
     });
+  }
+
+  /** The cell's element: the .cell of a code cell, the live box of a prose cell. */
+  readonly element: HTMLElement;
+  /** What the build showed for this cell, hidden once it has run live. */
+  readonly staticOutputs: HTMLElement[];
+
+  /** From the first run on, the live outputs stand where the built ones stood. */
+  replaceStatic(): void {
+    for (const e of this.staticOutputs) e.classList.add('live-stale');
   }
 
   /** The editor is made when live mode is first shown (CodeMirror measures its box). */
@@ -204,14 +236,19 @@ class LivePage implements LivePageHandle {
       this.restart();
     });
 
-    // The cells: every code cell of the page, in order (data-cell is its index in the notebook).
+    // The cells: every code cell of the page, in order (data-cell is its index in the notebook;
+    // a prose cell's paragraphs all carry it).
     const article = document.querySelector('main article') ?? document.body;
-    let number = 0;
+    const byIndex = new Map<number, HTMLElement[]>();
     for (const element of Array.from(article.querySelectorAll<HTMLElement>('[data-cell]'))) {
       const index = Number(element.dataset.cell);
+      byIndex.set(index, [...(byIndex.get(index) ?? []), element]);
+    }
+    let number = 0;
+    for (const [index, statics] of byIndex) {
       const cell = options.notebook.cells[index];
       if (!cell || cell.type !== 'code') continue;
-      this.cells.push(new LiveCell(this, element, index, ++number, cell.source));
+      this.cells.push(new LiveCell(this, statics, index, ++number, cell.source, cell.hidden));
     }
     this.updateTools();
   }
@@ -319,7 +356,7 @@ class LivePage implements LivePageHandle {
   private async run(cell: LiveCell): Promise<void> {
     const code = cell.editor.code;
     cell.outputs.clear();
-    cell.element.classList.add('live-ran');
+    cell.replaceStatic();
     cell.editor.markError(null);
     cell.setState('running', 'running');
     this.updateTools();

@@ -16,7 +16,8 @@ export class OutputArea {
   private displays = new Map<string, HTMLElement[]>();
   private lastStream: { name: string; pre: HTMLElement; text: string } | null = null;
 
-  constructor(readonly element: HTMLElement) {}
+  /** `prose`: the outputs of a prose cell, whose markdown reads as the page's prose. */
+  constructor(readonly element: HTMLElement, private readonly prose = false) {}
 
   clear(): void {
     this.element.replaceChildren();
@@ -91,7 +92,7 @@ export class OutputArea {
   }
 
   private display({ data, transient }: DisplayContent): void {
-    const el = render(data);
+    const el = render(data, this.prose);
     this.lastStream = null;
     if (!el) return;
     this.element.append(el);
@@ -103,14 +104,25 @@ export class OutputArea {
     const id = transient?.display_id;
     const old = id ? this.displays.get(id) : undefined;
     if (!id || !old) return;
-    const el = render(data) ?? document.createElement('div');
+    const el = render(data, this.prose) ?? document.createElement('div');
     old[0].replaceWith(el);
     this.displays.set(id, [el]);
   }
 }
 
-/** One output element for a MIME bundle, as scripts/render.mjs renders it (null: nothing to show). */
-export function render(data: Record<string, string>): HTMLElement | null {
+/**
+ * One output element for a MIME bundle, as scripts/render.mjs renders it (null: nothing to
+ * show). A prose cell's markdown is a section of prose, as the build renders it; its source
+ * stays on the element (data-markdown), for the tests to compare with the build's.
+ */
+export function render(data: Record<string, string>, prose = false): HTMLElement | null {
+  if (prose && data['text/markdown'] !== undefined) {
+    const section = document.createElement('section');
+    section.className = 'md';
+    section.innerHTML = renderMarkdown(data['text/markdown']);
+    section.dataset.markdown = data['text/markdown'];
+    return section;
+  }
   const html = data['text/html'];
   if (html !== undefined) {
     // JupyterLab's pages need plotly.js put on them; this page has it.
@@ -119,7 +131,11 @@ export function render(data: Record<string, string>): HTMLElement | null {
   }
   if (data['image/svg+xml'] !== undefined) return rich(data['image/svg+xml']);
   if (data['image/png'] !== undefined) return rich(`<img alt="" src="data:image/png;base64,${data['image/png']}">`);
-  if (data['text/markdown'] !== undefined) return rich(renderMarkdown(data['text/markdown']));
+  if (data['text/markdown'] !== undefined) {
+    const div = rich(renderMarkdown(data['text/markdown']));
+    div.dataset.markdown = data['text/markdown'];
+    return div;
+  }
   if (data['text/plain'] !== undefined) {
     const pre = document.createElement('pre');
     pre.className = 'output';
