@@ -1,12 +1,14 @@
 // Executes every notebook with the tslab kernel and builds the HTML tutorials.
 //
-//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2]
+//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2] [--no-execute]
 //
+// --no-execute renders the pages again from the executed notebooks already in OUT/notebooks
+// (after a change to the pages' look or their live mode, not to a chapter or the library).
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
 // executed copies), OUT/assets/ and OUT/assets/live/ (the pages' live mode, scripts/live/).
-// A failing cell stops the build with the notebook's name, the cell's number and the error text. Needs `npm run build`
-// (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the kernel) first; `npm start`
-// does all three.
+// A failing cell stops the build with the notebook's name, the cell's number and the error
+// text. Needs `npm run build` (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the
+// kernel) first; `npm start` does all three.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,13 +24,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const COURSE_TITLE = 'Initializing neural networks: a hands-on course';
 
 function parseArgs(argv) {
-  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length) };
+  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length), execute: true };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--out') args.out = resolve(value), i++;
     else if (key === '--only') args.only = value, i++;
     else if (key === '--jobs') args.jobs = Number(value), i++;
-    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N`);
+    else if (key === '--no-execute') args.execute = false;
+    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N, --no-execute`);
   }
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`--jobs must be a whole number >= 1`);
   return args;
@@ -87,16 +90,12 @@ function nav(chapters, i) {
 </nav>`;
 }
 
-export async function buildSite(argv = process.argv.slice(2)) {
-  const args = parseArgs(argv);
-  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+async function executeAll(args) {
   requireVenv('Executing the notebooks');
   const files = chapterFiles(args.only);
   if (!files.length) throw new Error(`no notebook in notebooks/ matches ${args.only ?? 'NN-name.ipynb'}`);
   if (!args.only) rmSync(args.out, { recursive: true, force: true });
   mkdirSync(join(args.out, 'notebooks'), { recursive: true });
-
-  const started = Date.now();
   console.log(`Executing ${files.length} notebook(s), ${args.jobs} at a time...`);
   // The later chapters run the larger experiments (chapters 6-8 take 35-50 s each, chapters 1-3
   // 10-20 s), so they start first: the short ones then fill the gaps and both workers finish
@@ -111,6 +110,14 @@ export async function buildSite(argv = process.argv.slice(2)) {
   if (failed.length) {
     throw new Error(`${failed.length} notebook(s) failed: ${failed.map((r) => r.file).join(', ')}`);
   }
+}
+
+export async function buildSite(argv = process.argv.slice(2)) {
+  const args = parseArgs(argv);
+  if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
+  const started = Date.now();
+  if (args.execute) await executeAll(args);
+  else if (!existsSync(join(args.out, 'notebooks'))) throw new Error(`--no-execute renders ${args.out}/notebooks, which is missing: build the site first`);
 
   // Every chapter that has been executed (all of them, unless --only) is on the site.
   const executed = readdirSync(join(args.out, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();

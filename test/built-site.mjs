@@ -1,8 +1,10 @@
 // The site the page tests look at (test-output/site), built once for all the test files that
-// need it: a build is 3 minutes of executing notebooks, and test/live.test.mjs and
-// test/site.test.mjs look at the same pages. A stamp of everything the build reads (the
-// notebooks, dist/, the scripts, src/, which the live runtime is bundled from, the data, the lock file) says
-// whether the site there is the build of what is checked out now.
+// need it: a build is minutes of executing notebooks, and test/live.test.mjs and
+// test/site.test.mjs look at the same pages. Two stamps say what the site there was built
+// from: what the notebooks' execution reads (the notebooks, the compiled library, the data,
+// the lock file, the execution script) and what the pages are rendered from (the scripts and
+// src/, which the live runtime is bundled from). A change to the first executes again; a
+// change to the second only renders the pages again (build-site.mjs --no-execute).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -19,22 +21,28 @@ function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-function fingerprint() {
+function hashOf(paths) {
   const hash = createHash('sha256');
-  const inputs = [
-    ...['notebooks', 'dist', 'scripts', 'src', 'data'].flatMap((d) => files(join(root, d))),
-    join(root, 'package-lock.json'),
-  ].sort();
-  for (const f of inputs) hash.update(`${relative(root, f)}\0${statSync(f).size}\0`).update(readFileSync(f));
+  for (const f of [...paths].sort()) hash.update(`${relative(root, f)}\0${statSync(f).size}\0`).update(readFileSync(f));
   return hash.digest('hex');
+}
+
+/** { execution, rendering }: hashes of what each step of the build reads. */
+export function fingerprint() {
+  const execution = [
+    ...['notebooks', 'dist', 'data'].flatMap((d) => files(join(root, d))).filter((f) => !f.startsWith(join(root, 'dist/live'))),
+    join(root, 'package-lock.json'), join(root, 'scripts/execute_notebook.py'), join(root, 'requirements.txt'),
+  ];
+  const rendering = ['scripts', 'src'].flatMap((d) => files(join(root, d)));
+  return { execution: hashOf(execution), rendering: hashOf(rendering) };
 }
 
 /** The site built from the checked-out sources: { out, chapters: [{ file, html, title, summary }] }. */
 export async function builtSite() {
-  const print = fingerprint();
-  const fresh = existsSync(STAMP) && readFileSync(STAMP, 'utf8') === print
-    && chapterFiles().every((f) => existsSync(join(SITE, 'notebooks', f)) && existsSync(join(SITE, f.replace(/\.ipynb$/, '.html'))));
-  if (fresh) {
+  const now = fingerprint();
+  const was = existsSync(STAMP) ? JSON.parse(readFileSync(STAMP, 'utf8')) : {};
+  const complete = chapterFiles().every((f) => existsSync(join(SITE, 'notebooks', f)) && existsSync(join(SITE, f.replace(/\.ipynb$/, '.html'))));
+  if (complete && was.execution === now.execution && was.rendering === now.rendering) {
     return {
       out: SITE,
       chapters: chapterFiles().map((file) => ({
@@ -42,7 +50,8 @@ export async function builtSite() {
       })),
     };
   }
-  const site = await buildSite(['--out', SITE]);
-  writeFileSync(STAMP, print);
+  const execute = !(complete && was.execution === now.execution);
+  const site = await buildSite(['--out', SITE, ...(execute ? [] : ['--no-execute'])]);
+  writeFileSync(STAMP, JSON.stringify(now));
   return site;
 }

@@ -262,7 +262,12 @@ class LivePage implements LivePageHandle {
       for (const c of this.cells) c.makeEditor();
     }
     if (on && !this.ready) this.startKernel();
-    if (!on && (this.running || this.queue.length)) this.interrupt();
+    if (!on && (this.running || this.queue.length)) {
+      // Turned off while cells run: they stop, and a new kernel starts when it is turned on again.
+      const cell = this.running;
+      this.stopAll('interrupted');
+      this.lastKernelNews = `Live mode was turned off while cell ${cell?.number ?? ''} ran: it was stopped, and what the cells defined is gone. `;
+    }
   }
 
   setActive(cell: LiveCell): void {

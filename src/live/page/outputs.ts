@@ -10,18 +10,30 @@ import { renderMarkdown } from './markdown';
 
 /** Output longer than this many lines is folded, as the build folds it. */
 const FOLD_LINES = 25;
+/**
+ * A display updated in place (a live chart, a progress bar) is redrawn at most this often:
+ * a chart is drawn anew each time, which on a slow machine would keep the page's thread busy
+ * and the page from scrolling. The last update is always drawn.
+ */
+const REDRAW_MS = 400;
 
 export class OutputArea {
   /** The outputs of each display id, to replace on update_display_data. */
   private displays = new Map<string, HTMLElement[]>();
   private lastStream: { name: string; pre: HTMLElement; text: string } | null = null;
+  /** The latest update of each display not drawn yet, and when a display was last drawn. */
+  private pending = new Map<string, Record<string, string>>();
+  private drawn = 0;
+  private timer = 0;
 
   /** `prose`: the outputs of a prose cell, whose markdown reads as the page's prose. */
   constructor(readonly element: HTMLElement, private readonly prose = false) {}
 
   clear(): void {
+    purgeCharts(this.element);
     this.element.replaceChildren();
     this.displays.clear();
+    this.pending.clear();
     this.lastStream = null;
   }
 
@@ -48,8 +60,9 @@ export class OutputArea {
     }
   }
 
-  /** Folds long text, as the build does (called when the cell has finished). */
+  /** Draws the updates still waiting, and folds long text, as the build does (when the cell has finished). */
   fold(): void {
+    this.flush();
     for (const pre of Array.from(this.element.querySelectorAll(':scope > pre.output'))) {
       const lines = (pre.textContent ?? '').split('\n').length;
       if (lines <= FOLD_LINES) continue;
@@ -102,11 +115,27 @@ export class OutputArea {
 
   private update({ data, transient }: DisplayContent): void {
     const id = transient?.display_id;
-    const old = id ? this.displays.get(id) : undefined;
-    if (!id || !old) return;
-    const el = render(data, this.prose) ?? document.createElement('div');
-    old[0].replaceWith(el);
-    this.displays.set(id, [el]);
+    if (!id || !this.displays.has(id)) return;
+    this.pending.set(id, data);
+    if (this.timer) return;
+    const wait = Math.max(0, this.drawn + REDRAW_MS - performance.now());
+    this.timer = window.setTimeout(() => requestAnimationFrame(() => this.flush()), wait);
+  }
+
+  /** Draws the latest update of every display that has one waiting. */
+  private flush(): void {
+    window.clearTimeout(this.timer);
+    this.timer = 0;
+    for (const [id, data] of this.pending) {
+      const old = this.displays.get(id);
+      if (!old) continue;
+      const el = render(data, this.prose) ?? document.createElement('div');
+      purgeCharts(old[0]);
+      old[0].replaceWith(el);
+      this.displays.set(id, [el]);
+    }
+    this.pending.clear();
+    this.drawn = performance.now();
   }
 }
 
@@ -143,6 +172,13 @@ export function render(data: Record<string, string>, prose = false): HTMLElement
     return pre;
   }
   return null;
+}
+
+/** Lets Plotly drop what it keeps for the charts under `root`, before they leave the page. */
+function purgeCharts(root: HTMLElement): void {
+  const plotly = (window as unknown as { Plotly?: { purge(el: HTMLElement): void } }).Plotly;
+  if (!plotly) return;
+  for (const el of Array.from(root.querySelectorAll<HTMLElement>('.course-plot'))) plotly.purge(el);
 }
 
 function rich(html: string): HTMLElement {
