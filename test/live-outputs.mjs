@@ -74,20 +74,24 @@ export function pageOutputsScript() {
 /**
  * Compares two outputs of one cell. Text (stdout, stderr, tables, verdicts, progress) must be
  * equal; a chart's data must have the same shape, strings and flags, and numbers equal within
- * `relTol` relative (JavaScript's Math.exp, log, pow, sin, cos, atan, cbrt and cosh may differ
- * in the last bit between V8 versions: chart data are doubles computed with them, printed in full).
- * Returns { problems: [...], numbers, differing, largest } (numbers compared, how many were not
- * bit-equal, the largest relative difference).
+ * `relTol` relative: JavaScript's Math.exp, log, pow, sin, cos, atan, cbrt and cosh may differ
+ * in the last bit between V8 versions (Node 20's and Chromium's differ on 3-10% of random
+ * inputs), and chart data are doubles computed with them, printed in full. A last-bit
+ * difference is 1.1e-16 relative; a quantity that subtracts nearly equal numbers magnifies it
+ * (chapter 6's correlations near 1 take 1 - c: 3.7e-10 measured), and 1e-9 leaves room for
+ * that while any real difference in a chart (a changed seed, a changed formula) is far larger.
+ * Returns { problems: [...], numbers, differing, largest, largestAt } (numbers compared, how
+ * many were not bit-equal, the largest relative difference and where it is).
  */
 export function compareCell(want, got, relTol = 1e-9) {
-  const stats = { problems: [], numbers: 0, differing: 0, largest: 0 };
+  const stats = { problems: [], numbers: 0, differing: 0, largest: 0, largestAt: '' };
   const walk = (a, b, path) => {
     if (typeof a === 'number' && typeof b === 'number') {
       stats.numbers++;
       if (Object.is(a, b)) return;
       stats.differing++;
       const rel = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
-      stats.largest = Math.max(stats.largest, rel);
+      if (rel > stats.largest) Object.assign(stats, { largest: rel, largestAt: `${path}: ${b} where the build has ${a}` });
       if (!(rel <= relTol)) stats.problems.push(`${path}: ${b} where the build has ${a}`);
       return;
     }

@@ -218,8 +218,8 @@ class LivePage implements LivePageHandle {
     };
     if (!gpu) noWebgpu('not in this browser');
     else gpu.requestAdapter().then((a) => a || noWebgpu('no GPU adapter here'), () => noWebgpu('no GPU adapter here'));
-    const label = el('label', { class: 'live-backend' }, 'Backend ');
-    label.append(this.select);
+    const label = el('label', { class: 'live-backend' });
+    label.append(el('span', { class: 'live-backend-word' }, 'Backend '), this.select);
     this.tools.append(this.buttons.runAll, this.buttons.runAbove, this.buttons.interrupt, this.buttons.restart, label);
     this.status = el('div', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
     this.note = el('div', { class: 'live-note' });
@@ -320,6 +320,7 @@ class LivePage implements LivePageHandle {
       },
     );
     this.ready = ready;
+    this.options.bar.dataset.backend = backend;
     this.note.textContent = BACKENDS.find((b) => b.name === backend)?.note ?? '';
     return ready;
   }

@@ -109,6 +109,7 @@ export class OutputArea {
     this.lastStream = null;
     if (!el) return;
     this.element.append(el);
+    announce(el);
     const id = transient?.display_id;
     if (id) this.displays.set(id, [el]);
   }
@@ -132,6 +133,7 @@ export class OutputArea {
       const el = render(data, this.prose) ?? document.createElement('div');
       purgeCharts(old[0]);
       old[0].replaceWith(el);
+      announce(el);
       this.displays.set(id, [el]);
     }
     this.pending.clear();
@@ -172,6 +174,14 @@ export function render(data: Record<string, string>, prose = false): HTMLElement
     return pre;
   }
   return null;
+}
+
+/**
+ * Tells the page that an output arrived (a `course-output` event that bubbles from it), for
+ * what restyles outputs after the page has loaded: a dark theme redraws its charts.
+ */
+function announce(el: HTMLElement): void {
+  el.dispatchEvent(new CustomEvent('course-output', { bubbles: true }));
 }
 
 /** Lets Plotly drop what it keeps for the charts under `root`, before they leave the page. */
