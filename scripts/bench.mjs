@@ -1,20 +1,31 @@
-// npm run bench: times the chapters' workloads on the active backend.
+// npm run bench: the course's workloads on each TensorFlow.js backend, side by side.
 //
-//   node scripts/bench.mjs [--runs 5] [--no-build] [--out bench-results.json] [--readme]
+//   node scripts/bench.mjs [--runs 5] [--no-chapters] [--no-torch] [--out bench-results.json] [--readme]
 //
-// --readme writes the figures into README.md's table (between its bench markers), so the
-// README's numbers are this script's output, not typed in.
+// Every workload runs on wasm and on tfjs-node's TensorFlow (where it loads) in one process,
+// in rounds (each workload on each backend once per round, in turn, after a warm-up), so a
+// slow spell of the machine falls on both alike; the median and the fastest run are kept.
+// The propagation pass is also timed in PyTorch (the test venv's torch, scripts/bench_torch.py)
+// at one thread and at all of the machine's threads. Then each chapter's Run All (every cell in
+// order, in a fresh tslab kernel) on wasm alone, on tfjs-node alone, and on the course's
+// default choice, which sends the large passes to tfjs-node (src/backend/backends.ts); the
+// crossover rows show where that pays. A benchmark, not a test: nothing fails on a slow machine.
 //
-// Each workload runs once to warm up, then --runs times; the median is reported.
-// Results are printed and written as JSON. A benchmark, not a test: nothing fails
-// because a machine is slow.
+// --readme writes the tables into README.md (between its bench markers), so the README's
+// numbers are this script's output, not typed in.
+//
+// Sections: each is { title, note?, columns: [{ key, label }], rows: [{ name, cells: { key: Timing } }] },
+// Timing = { median, min, runs, gflops? } or { text }. A module in scripts/bench/ adds a
+// section of its own (the in-browser timings, say): its default export, async (context) =>
+// section, runs after the built-in ones, in file-name order, with the context below.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { benchLive } from './live/bench.mjs';
+import { chapterFiles, executeNotebook } from './build-site.mjs';
+import { VENV_PYTHON, jupyterEnv } from './python-env.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,20 +39,28 @@ const flag = (name, fallback) => {
 };
 const RUNS = Number(flag('--runs', 5));
 const OUT = flag('--out', join(root, 'bench-results.json'));
-const WITH_BUILD = !argv.includes('--no-build');
+const WITH_CHAPTERS = !argv.includes('--no-chapters') && !argv.includes('--no-build');
+const WITH_TORCH = !argv.includes('--no-torch');
 const WRITE_README = argv.includes('--readme');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median wall time of fn in seconds, after one warm-up run, with a tensor-leak check. */
-async function time(fn, runs = RUNS) {
-  return (await timeRounds([fn], runs))[0];
+// The backends: the course's default (wasm, tfjs-node for the large passes), and each alone.
+await K.initBackend('auto');
+const backends = K.backends();
+const BACKENDS = [{ key: 'wasm', label: 'wasm' }];
+if (backends.large === 'tensorflow') {
+  // Loaded now (the course loads it at the first large pass), so that every workload can use it.
+  K.onBackendFor(K.LARGE_PRODUCT, () => tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync()));
+  if (tf.engine().registry.tensorflow) BACKENDS.push({ key: 'tensorflow', label: `tfjs-node (TensorFlow ${K.backends().tensorflow})` });
 }
+/** Which backend the course runs a pass with this largest product on, by default. */
+const courseRuns = (product) => K.onBackendFor(product, () => tf.getBackend());
 
 /**
- * Times several workloads in rounds (each once per round, in turn) rather than one after
- * the other, so that a slow spell of the machine (a shared virtual machine has them, for
- * seconds to minutes) falls on all of them alike and their ratios stay meaningful.
+ * Times workloads in rounds (each once per round, in turn) rather than one after the other,
+ * so that a slow spell of the machine (a shared virtual machine has them, for seconds to
+ * minutes) falls on all of them alike and their ratios stay meaningful. Checks for leaks.
  */
 async function timeRounds(fns, runs = RUNS) {
   for (const fn of fns) await fn();
@@ -59,21 +78,56 @@ async function timeRounds(fns, runs = RUNS) {
   return seconds.map((s) => ({ median: median(s), min: Math.min(...s), runs: s.length }));
 }
 
-const results = { date: new Date().toISOString(), backend: await K.initBackend(), tfjs: tf.version.tfjs, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, workloads: {} };
-const report = (name, value, extra = '') => {
-  results.workloads[name] = value;
-  console.log(`${name.padEnd(84)} ${value.median.toFixed(3).padStart(8)} s  ${extra}`);
-};
-console.log(`backend: ${results.backend} (TensorFlow.js ${results.tfjs}, Node ${results.node}, ${results.cpus} cores)\n`);
+/**
+ * Rows of workloads, each timed on every backend (pinned with K.withBackend, its large passes
+ * too): workloads = [{ name, fn, flops?, product? }]; product (the largest matrix product, in
+ * multiply-adds) names the backend the course picks for it.
+ */
+async function perBackend(workloads, runs = RUNS) {
+  const fns = workloads.flatMap((w) => BACKENDS.map((b) => () => K.withBackend(b.key, w.fn)));
+  const times = await timeRounds(fns, runs);
+  return workloads.map((w, i) => {
+    const cells = {};
+    BACKENDS.forEach((b, j) => {
+      const t = times[i * BACKENDS.length + j];
+      if (w.flops) t.gflops = w.flops / t.median / 1e9;
+      cells[b.key] = t;
+    });
+    if (w.product !== undefined) cells.course = { text: courseRuns(w.product) };
+    return { name: w.name, cells };
+  });
+}
 
-// 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (the
-// signal: x W and the activation per layer, 26.8 GFLOP) and the forward and backward pass
-// chapters 2 and 4 run (dz W^T per layer too, twice the matrix products). The kernels are
-// drawn ahead on a worker thread (src/net/prefetch.ts); the "inline" rows draw them in the same
-// thread, to show what that saves. The floor is the 50 matrix products alone.
+const sections = [];
+const section = (s) => {
+  sections.push(s);
+  console.log(`\n${s.title}`);
+  for (const row of s.rows) {
+    const cells = s.columns.map((c) => {
+      const t = row.cells[c.key];
+      if (!t) return `${c.label}: -`;
+      if (t.text) return `${c.label}: ${t.text}`;
+      return `${c.label}: ${t.median.toFixed(3)} s${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}`;
+    });
+    console.log(`  ${row.name.padEnd(70)} ${cells.join('  |  ')}`);
+  }
+};
+const COURSE = { key: 'course', label: 'the course runs it on' };
+
+// 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (x W and
+// the activation per layer, 26.8 GFLOP) and the forward and backward pass chapters 2 and 4 run
+// (dz W^T per layer too, twice the products). The kernels are drawn ahead on a worker thread
+// (src/net/prefetch.ts); the "inline" rows draw them in the same thread, to show what that
+// saves. The floor is the 50 matrix products alone. PyTorch runs the same pass.
+const [L, n, B] = [50, 512, 1024];
+const forwardFlops = 2 * B * n * n * L;
+let torch = null;
+if (WITH_TORCH) {
+  const r = spawnSync(VENV_PYTHON, [join(root, 'scripts/bench_torch.py'), String(Math.max(RUNS, 3))], { encoding: 'utf8', env: jupyterEnv() });
+  if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop());
+  else console.log(`PyTorch is not timed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()} (npm test's set-up installs it in .venv/)`);
+}
 {
-  const [L, n, B] = [50, 512, 1024];
-  const forwardFlops = 2 * B * n * n * L;
   const pass = (activation, backward, inline = false) => () => {
     const saved = process.env.INIT_COURSE_PREFETCH;
     process.env.INIT_COURSE_PREFETCH = inline ? '0' : '1';
@@ -84,92 +138,130 @@ console.log(`backend: ${results.backend} (TensorFlow.js ${results.tfjs}, Node ${
       else process.env.INIT_COURSE_PREFETCH = saved;
     }
   };
-  const rows = [
+  const variants = [
     ['forward', 'tanh', false, false], ['forward', 'relu', false, false], ['forward, kernels drawn inline', 'tanh', false, true],
     ['forward + backward', 'tanh', true, false], ['forward + backward', 'relu', true, false], ['forward + backward, kernels drawn inline', 'tanh', true, true],
   ];
-  const [h, w] = [tf.ones([B, n]), tf.ones([n, n])];
-  const floor = () => {
-    for (let l = 0; l < L; l++) tf.matMul(h, w).dispose();
-  };
-  const times = await timeRounds([floor, ...rows.map(([, activation, backward, inline]) => pass(activation, backward, inline))], Math.max(RUNS, 7));
-  const floorTime = times[0];
-  rows.forEach(([label, activation, backward], i) => {
-    const t = times[i + 1];
-    t.gflops = (forwardFlops * (backward ? 2 : 1)) / t.median / 1e9;
-    report(`signalPropagation ${L}x${n}, batch ${B}, ${activation}, ${label}`, t, `${t.gflops.toFixed(1)} GFLOP/s`);
-  });
-  floorTime.gflops = forwardFlops / floorTime.median / 1e9;
-  report(`${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, floorTime, `${floorTime.gflops.toFixed(1)} GFLOP/s`);
+  const h = tf.ones([B, n]);
+  const w = tf.ones([n, n]);
+  const workloads = [
+    ...variants.map(([label, activation, backward, inline]) => ({ name: `signalPropagation ${L}x${n}, batch ${B}, ${activation}, ${label}`,
+      fn: pass(activation, backward, inline), flops: forwardFlops * (backward ? 2 : 1), product: B * n * n, activation, backward, inline })),
+    { name: `${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, flops: forwardFlops, product: B * n * n,
+      fn: () => { for (let l = 0; l < L; l++) tf.matMul(h, w).dispose(); } },
+  ];
+  const rows = await perBackend(workloads, Math.max(RUNS, 7));
   tf.dispose([h, w]);
-  const [a, b] = [tf.ones([1024, 1024]), tf.ones([1024, 1024])];
-  const t = await time(() => tf.matMul(a, b).dispose());
-  tf.dispose([a, b]);
-  t.gflops = (2 * 1024 ** 3) / t.median / 1e9;
-  report('tf.matMul 1024 x 1024', t, `${t.gflops.toFixed(1)} GFLOP/s`);
-  // Chapter 3's histograms (Glorot & Bengio's Figures 6 and 7): the engine's histogram view.
-  const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
-  report('layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', await time(() => K.layerSamples(fig)));
+  const threads = torch ? [...new Set(torch.rows.map((r) => r.threads))].sort((a, b) => a - b) : [];
+  if (torch) {
+    workloads.forEach((wl, i) => {
+      if (!wl.activation || wl.inline) return;
+      for (const t of threads) {
+        const r = torch.rows.find((x) => x.activation === wl.activation && x.backward === wl.backward && x.threads === t);
+        rows[i].cells[`torch${t}`] = { median: r.median, min: r.min, runs: r.runs, gflops: wl.flops / r.median / 1e9 };
+      }
+    });
+  }
+  section({
+    title: 'Signal propagation (chapters 2-4): 50 layers of width 512, batch 1024, with each layer\'s moments',
+    note: torch ? `PyTorch ${torch.torch}: the same pass, kernels drawn before it, at ${threads.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' and ')}.` : undefined,
+    columns: [...BACKENDS, ...threads.map((t) => ({ key: `torch${t}`, label: `PyTorch, ${t} thread${t > 1 ? 's' : ''}` })), COURSE],
+    rows,
+  });
 }
 
-// 2. One training epoch of a deep ReLU network (chapter 4's workload): 30 weight layers of
-// width 64 on 2,000 MNIST images, minibatches of 128, SGD with momentum.
+// 2. Where each backend wins: an engine pass (10 tanh layers, forward and backward, each
+// layer's moments, as the chapters run them) at growing sizes. TensorFlow dispatches each op
+// at a higher cost and multiplies faster, on every core; the course sends a pass to it from
+// LARGE_PRODUCT multiply-adds per product (src/backend/backends.ts), measured here.
+{
+  const sizes = [[64, 128], [128, 128], [64, 256], [128, 256], [256, 256], [512, 256], [256, 512], [1024, 512]];
+  const workloads = sizes.map(([batch, width]) => {
+    const product = batch * width * width;
+    return { name: `signalPropagation 10x${width}, batch ${batch}, tanh, forward + backward (${(product / 2 ** 20).toFixed(0)} Mi multiply-adds per product)`, product,
+      fn: () => K.signalPropagation({ depth: 10, width, batch, activation: 'tanh', init: 'glorotNormal', seed: 1, backward: true }) };
+  });
+  section({
+    title: `Crossover: where tfjs-node's faster products outweigh its costlier dispatch (the course switches at ${K.LARGE_PRODUCT / 2 ** 20} Mi = ${K.LARGE_PRODUCT.toLocaleString('en-US')} multiply-adds)`,
+    columns: [...BACKENDS, COURSE],
+    rows: await perBackend(workloads, Math.max(RUNS, 9)),
+  });
+}
+
+// 3. The trainers and the other views.
 {
   const mnist = K.loadMnist({ train: 2000, test: 10, seed: 1, standardize: true });
+  const circles = K.loadDataset('circles');
   const sizes = [784, ...Array(29).fill(64), 10];
-  const epoch = () => K.trainDeepClassifier({ sizes, init: 'heNormal', train: mnist.train, optimizer: 'momentum',
-    learningRate: 0.01, batchSize: 128, epochs: 1, seed: 1 });
-  const t = await time(epoch);
-  const steps = Math.floor(2000 / 128);
-  report('training epoch: 30 layers x 64, 2000 points, batch 128', t, `${((1000 * t.median) / steps).toFixed(1)} ms per step`);
+  const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
+  const workloads = [
+    { name: 'layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', product: 100 * 1000 * 1000, fn: () => K.layerSamples(fig) },
+    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64,
+      fn: () => K.trainDeepClassifier({ sizes, init: 'heNormal', train: mnist.train, optimizer: 'momentum', learningRate: 0.01, batchSize: 128, epochs: 1, seed: 1 }) },
+    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5,
+      fn: () => K.trainClassifier({ sizes: [2, 10, 5, 1], init: 'heNormal', data: circles.train, learningRate: 0.1, steps: 200, seed: 1 }) },
+    { name: 'tf.matMul 1024 x 1024', product: 1024 ** 3, flops: 2 * 1024 ** 3,
+      fn: () => tf.tidy(() => tf.matMul(tf.ones([1024, 1024]), tf.ones([1024, 1024])).dataSync()) },
+    { name: 'tf.randomNormal, 10M values', fn: () => tf.randomNormal([10000, 1000], 0, 1, 'float32', 1).dispose() },
+  ];
+  section({ title: 'Training and the other views', columns: [...BACKENDS, COURSE], rows: await perBackend(workloads) });
 }
 
-// 3. Sampling 10 million weights: the project's samplers next to tf.randomNormal and
-// tf.truncatedNormal (the same method and generator), in rounds, on the same shape.
+// 4. Sampling 10 million weights: the course's samplers (JavaScript, the same on every
+// backend) next to tf.randomNormal and tf.truncatedNormal (the same method and generator).
 {
   const shape = [10000, 1000];
   const rows = [
     ['sampleWeights normal, 10M values', () => K.sampleWeights('randomNormal', shape, { stddev: 1, seed: 1 })],
-    ['tf.randomNormal, 10M values', () => tf.randomNormal(shape, 0, 1, 'float32', 1).dispose()],
     ['sampleWeights truncated normal, 10M values', () => K.sampleWeights('truncatedNormal', shape, { stddev: 1, seed: 1 })],
-    ['tf.truncatedNormal, 10M values', () => tf.truncatedNormal(shape, 0, 1, 'float32', 1).dispose()],
     ['sampleWeights uniform, 10M values', () => K.sampleWeights('randomUniform', shape, { minval: -1, maxval: 1, seed: 1 })],
   ];
   const times = await timeRounds(rows.map(([, fn]) => fn));
-  rows.forEach(([label], i) => report(label, times[i]));
+  section({ title: 'Sampling (JavaScript, on no backend)', columns: [{ key: 'js', label: 'JavaScript' }], rows: rows.map(([name], i) => ({ name, cells: { js: times[i] } })) });
 }
 
-// 4. The notebook build: every chapter executed and rendered (what npm start does after set-up).
-if (WITH_BUILD) {
-  const out = mkdtempSync(join(tmpdir(), 'bench-site-'));
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build-site.mjs'), '--out', out], { encoding: 'utf8' });
-  const total = (Date.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`the build failed:\n${r.stderr}`);
-  const chapters = {};
-  for (const m of r.stdout.matchAll(/^(\S+\.ipynb): ([\d.]+) s in (\d+) cells; slowest: cell (\d+) ([\d.]+) s/gm)) {
-    chapters[m[1]] = { seconds: Number(m[2]), cells: Number(m[3]), slowestCell: Number(m[4]), slowestCellSeconds: Number(m[5]) };
+// 5. Each chapter's Run All: every cell in order in a fresh kernel (the sum of the cells'
+// times), one chapter at a time, on wasm alone, tfjs-node alone, and the course's default.
+if (WITH_CHAPTERS) {
+  const runsOn = [{ key: 'wasm', label: 'wasm', env: 'wasm' }];
+  if (BACKENDS.length > 1) runsOn.push({ key: 'tensorflow', label: 'tfjs-node', env: 'node' }, { key: 'auto', label: 'default (wasm, tfjs-node for the large passes)', env: 'auto' });
+  const rows = chapterFiles().map((file) => ({ name: file, cells: {} }));
+  for (const on of runsOn) {
+    const out = mkdtempSync(join(tmpdir(), 'bench-chapters-'));
+    for (const row of rows) {
+      const r = await executeNotebook(row.name, out, on.env);
+      if (!r.ok) throw new Error(`${row.name} failed on ${on.env}:\n${r.stderr}`);
+      const m = /: ([\d.]+) s in (\d+) cells; slowest: cell (\d+) ([\d.]+) s/.exec(r.stdout);
+      row.cells[on.key] = { median: Number(m[1]), min: Number(m[1]), runs: 1, slowestCell: Number(m[3]), slowestCellSeconds: Number(m[4]) };
+      console.log(`  ${row.name} on ${on.env}: ${m[1]} s`);
+    }
+    rmSync(out, { recursive: true, force: true });
   }
-  results.workloads.build = { median: total, runs: 1, chapters };
-  console.log(`${'notebook build (npm start, after set-up)'.padEnd(84)} ${total.toFixed(1).padStart(8)} s`);
-  for (const [file, c] of Object.entries(chapters)) {
-    console.log(`  ${file.padEnd(82)} ${c.seconds.toFixed(1).padStart(8)} s  (slowest cell ${c.slowestCell}: ${c.slowestCellSeconds.toFixed(1)} s)`);
+  const total = { name: 'all chapters', cells: {} };
+  for (const on of runsOn) {
+    const s = rows.reduce((a, r) => a + r.cells[on.key].median, 0);
+    total.cells[on.key] = { median: s, min: s, runs: 1 };
   }
-  // 5. The live pages: each chapter's Run all in Chromium, next to the same cells in Node (scripts/live/bench.mjs).
-  console.log('live pages, Run all (wasm): Chromium, and the same kernel in Node');
-  results.workloads.live = { runs: 1, chapters: await benchLive(out) };
-  rmSync(out, { recursive: true, force: true });
+  section({ title: 'Each chapter\'s Run All (the cells\' times, one chapter at a time, one run)', columns: runsOn, rows: [...rows, total] });
+}
+
+// 6. Sections from scripts/bench/*.mjs.
+const extra = join(root, 'scripts/bench');
+if (existsSync(extra)) {
+  for (const f of readdirSync(extra).filter((f) => f.endsWith('.mjs')).sort()) {
+    const add = (await import(pathToFileURL(join(extra, f)).href)).default;
+    section(await add({ K, tf, root, runs: RUNS, timeRounds, backends: BACKENDS }));
+  }
 }
 
 // A slow spell shows as medians well above the fastest runs of the same workload.
-const spread = Object.entries(results.workloads)
-  .filter(([, w]) => w.runs > 1)
-  .map(([name, w]) => ({ name, excess: w.median / w.min - 1 }))
-  .sort((a, b) => b.excess - a.excess);
-results.slowSpell = spread.length > 0 && spread[0].excess > 0.15 ? spread.filter((s) => s.excess > 0.15).map((s) => s.name) : [];
-if (results.slowSpell.length) {
-  console.log(`\nThe machine had a slow spell during this run: the median of ${results.slowSpell.length} workload(s) is over 15% above its fastest run (${results.slowSpell.join('; ')}). Run again for representative figures.`);
+const spread = sections.flatMap((s) => s.rows.flatMap((r) => Object.entries(r.cells).filter(([, t]) => t.runs > 1).map(([k, t]) => ({ name: `${r.name} (${k})`, excess: t.median / t.min - 1 }))));
+const slowSpell = spread.filter((s) => s.excess > 0.15).map((s) => s.name);
+if (slowSpell.length) {
+  console.log(`\nThe machine had a slow spell during this run: the median of ${slowSpell.length} workload(s) is over 15% above its fastest run (${slowSpell.join('; ')}). Run again for representative figures.`);
 }
+const machine = { name: hostname(), cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) };
+const results = { date: new Date().toISOString(), machine, tfjs: tf.version.tfjs, tensorflow: K.backends().tensorflow, torch: torch?.torch, node: process.version, sections, slowSpell };
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote ${OUT}`);
 
@@ -180,34 +272,14 @@ if (WRITE_README) {
   const i = readme.indexOf(start);
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block to write the figures into`);
-  const day = results.date.slice(0, 10);
-  const lines = [
-    `On the reference machine (${results.cpus} cores, ${results.cpu}; backend ${results.backend}; ${day}, TensorFlow.js ${results.tfjs}, Node ${results.node}):`,
-    '',
-    '| workload | median | fastest run |',
-    '| --- | --- | --- |',
-  ];
-  for (const [name, w] of Object.entries(results.workloads)) {
-    if (name === 'build' || name === 'live') continue;
-    lines.push(`| ${name} | ${w.median.toFixed(3)} s${w.gflops ? ` (${w.gflops.toFixed(1)} GFLOP/s)` : ''} | ${w.min.toFixed(3)} s |`);
+  const versions = [`TensorFlow.js ${results.tfjs}`, results.tensorflow && `TensorFlow ${results.tensorflow} (tfjs-node)`, results.torch && `PyTorch ${results.torch}`, `Node ${results.node}`].filter(Boolean);
+  const lines = [`On ${machine.name} (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB), ${results.date.slice(0, 10)}; ${versions.join(', ')}. Median of the runs, fastest run in brackets.`];
+  const cell = (t) => (!t ? '' : t.text ? t.text : `${t.median.toFixed(t.median >= 10 ? 1 : 3)} s${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}${t.runs > 1 ? ` [${t.min.toFixed(t.min >= 10 ? 1 : 3)}]` : ''}`);
+  for (const s of sections) {
+    lines.push('', `**${s.title}**${s.note ? ` ${s.note}` : ''}`, '', `| workload | ${s.columns.map((c) => c.label).join(' | ')} |`, `| --- |${s.columns.map(() => ' --- |').join('')}`);
+    for (const r of s.rows) lines.push(`| ${r.name} | ${s.columns.map((c) => cell(r.cells[c.key])).join(' | ')} |`);
   }
-  const build = results.workloads.build;
-  if (build) {
-    lines.push(`| notebook build, all ${Object.keys(build.chapters).length} chapters (two at a time) | ${build.median.toFixed(1)} s | one run |`);
-    for (const [f, c] of Object.entries(build.chapters).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`| &nbsp;&nbsp;${f} | ${c.seconds.toFixed(1)} s (slowest cell ${c.slowestCellSeconds.toFixed(1)} s) | |`);
-    }
-  }
-  const live = results.workloads.live;
-  if (live) {
-    lines.push(`| live pages: each chapter's Run all in Chromium, and in Node (the same kernel, wasm) | Chromium | Node, ratio |`);
-    for (const [f, c] of Object.entries(live.chapters).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`| &nbsp;&nbsp;${f} | ${c.chromium.toFixed(1)} s | ${c.node.toFixed(1)} s, ${c.ratio.toFixed(2)}x |`);
-    }
-  }
-  if (results.slowSpell.length) {
-    lines.push('', `In this run the machine had a slow spell: the medians of ${results.slowSpell.join('; ')} are over 15% above their fastest runs.`);
-  }
+  if (slowSpell.length) lines.push('', `In this run the machine had a slow spell: the medians of ${slowSpell.length} workload(s) are over 15% above their fastest runs.`);
   writeFileSync(file, readme.slice(0, i + start.length) + '\n' + lines.join('\n') + '\n' + readme.slice(j));
   console.log(`wrote the figures into ${file}`);
 }

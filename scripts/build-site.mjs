@@ -6,6 +6,7 @@
 // (after a change to the pages' look or their live mode, not to a chapter or the library).
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
 // executed copies), OUT/assets/ and OUT/assets/live/ (the pages' live mode, scripts/live/).
+// The notebooks run on the wasm backend (SITE_BACKEND).
 // A failing cell stops the build with the notebook's name, the cell's number and the error
 // text. Needs `npm run build` (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the
 // kernel) first; `npm start` does all three.
@@ -43,9 +44,15 @@ export function chapterFiles(only) {
     .sort();
 }
 
-function execute(file, outDir) {
+// The site's numbers come from wasm, the backend every reader's browser has, so that a page's
+// numbers can be reproduced anywhere (src/backend/backends.ts reads TFJS_BACKEND).
+export const SITE_BACKEND = 'wasm';
+
+/** Executes notebooks/FILE into OUT_DIR/notebooks/FILE with the tslab kernel, on a TensorFlow.js backend. */
+export function executeNotebook(file, outDir, backend = SITE_BACKEND) {
   return new Promise((resolvePromise) => {
-    const child = spawn(VENV_PYTHON, [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)], { env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(VENV_PYTHON, [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)],
+      { env: jupyterEnv({ TFJS_BACKEND: backend }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -101,7 +108,7 @@ async function executeAll(args) {
   // 10-20 s), so they start first: the short ones then fill the gaps and both workers finish
   // close together, instead of one running the last long chapter alone.
   const results = await pool([...files].reverse(), args.jobs, async (file) => {
-    const r = await execute(file, args.out);
+    const r = await executeNotebook(file, args.out);
     process.stdout.write(r.ok ? r.stdout : '');
     return r;
   });

@@ -1,13 +1,17 @@
 // Installs what the course needs on a fresh machine, and nothing twice.
-//   node scripts/setup.mjs          npm packages; .venv/: the project's Python environment with
-//                                   Jupyter (requirements.txt) and the tslab kernel registered in it
-//   node scripts/setup.mjs --test   the same, plus the test extras (requirements-test.txt) in
-//                                   .venv/ and Chromium for the browser tests
+//   node scripts/setup.mjs              npm packages; .venv/: the project's Python environment with
+//                                       Jupyter (requirements.txt) and the tslab kernel registered in it
+//   node scripts/setup.mjs --tfjs-node  the same, plus tfjs-node, the TensorFlow backend, built here
+//                                       when its own install could not download it
+//                                       (scripts/tfjs-node.mjs); `npm run lab` uses this
+//   node scripts/setup.mjs --test       all of that, plus the test extras (requirements-test.txt)
+//                                       in .venv/ and Chromium for the browser tests
 // The venv is made with the `python3` on PATH (or COURSE_PYTHON=/path/to/python3), 3.11 or newer.
 // Every step checks its own result: an install that failed or was stopped half-way is done
 // again on the next run (pip's installs are marked done by a stamp in .venv/ only once pip
 // has finished, and one that began and did not finish is redone in full; see
-// scripts/python-env.mjs).
+// scripts/python-env.mjs); tfjs-node counts as done only once it loads and computes, and
+// its cache of TensorFlow's libraries only once it is complete (see scripts/tfjs-node.mjs).
 // Uses no npm package itself: it runs before they are installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +20,7 @@ import {
   ROOT, VENV, KERNEL_NAME, TSLAB_BIN, MIN_PYTHON, PROBE_BASE_PYTHON, baseProblem, decideVenv, inspectVenv,
   installingPath, jupyterEnv, kernelJsonPath, pipIndexes, pipRetryArgs, probeIndex, stampFor, stampPath, venvBin,
 } from './python-env.mjs';
+import { ensureTfjsNode } from './tfjs-node.mjs';
 
 const say = (msg) => console.log(`[setup] ${msg}`);
 const rel = (p) => relative(ROOT, p) || '.';
@@ -119,7 +124,7 @@ export function basePython() {
 }
 
 // The indexes pip would ask over the network, probed so that an unreachable one costs no retries.
-async function pipArgsForThisMachine(python, venv) {
+export async function pipArgsForThisMachine(python, venv) {
   const r = spawnSync(python, ['-m', 'pip', 'config', 'list'], { encoding: 'utf8', env: jupyterEnv({}, venv) });
   const { index, extra } = pipIndexes(r.stdout ?? '');
   const probes = await Promise.all([index, ...extra].filter(Boolean).map((u) => probeIndex(u)));
@@ -189,7 +194,16 @@ function versions(names) {
   return r.stdout.trim().split('\n').join(', ');
 }
 
-export async function setup({ forTests = false } = {}) {
+// 6. tfjs-node, the second backend: optional. When it cannot be had, the course runs on wasm
+// and set-up says why, but does not fail.
+async function ensureSecondBackend() {
+  const pip = await pipArgsForThisMachine(venvBin('python'), VENV);
+  const r = await ensureTfjsNode({ say, pipArgs: pip.args });
+  if (!r.ok) say(`tfjs-node is not available: ${r.error}\n[setup] The course runs on wasm (TensorFlow.js's WebAssembly backend) instead.`);
+  return r.ok ? `tfjs-node (TensorFlow ${r.tensorflow}${r.builtHere ? ', built here' : ''}) and wasm` : 'wasm only (no tfjs-node)';
+}
+
+export async function setup({ forTests = false, tfjsNode = forTests } = {}) {
   const req = join(ROOT, 'requirements.txt');
   const reqText = readFileSync(req, 'utf8');
   // npm's packages and the venv's Jupyter do not depend on each other, so they install side by
@@ -202,23 +216,30 @@ export async function setup({ forTests = false } = {}) {
   for (const r of [npm, jupyter]) if (r.status === 'rejected') throw r.reason;
   ensureKernel();
   const names = ['jupyterlab', 'nbclient', 'nbconvert', 'ipykernel'];
-  if (forTests) {
-    const testReq = join(ROOT, 'requirements-test.txt');
+  // The test extras (pip) and tfjs-node's build (mostly the compiler) run side by side, and
+  // both are waited for, as above.
+  const testReq = join(ROOT, 'requirements-test.txt');
+  const [extras, backends] = await Promise.allSettled([
     // It includes requirements.txt, so its stamp covers both.
-    await ensureRequirements({ file: testReq, text: readFileSync(testReq, 'utf8') + reqText, stampName: 'requirements-test', label: 'test extras' });
+    forTests && ensureRequirements({ file: testReq, text: readFileSync(testReq, 'utf8') + reqText, stampName: 'requirements-test', label: 'test extras' }),
+    tfjsNode ? ensureSecondBackend() : null,
+  ]);
+  for (const r of [extras, backends]) if (r.status === 'rejected') throw r.reason;
+  if (forTests) {
     ensureChromium();
     names.push('keras', 'torch');
   }
-  say(`ready${forTests ? ' for the tests' : ''}: .venv/ has ${versions(names)}; kernel ${KERNEL_NAME}`);
+  say(`ready${forTests ? ' for the tests' : ''}: .venv/ has ${versions(names)}; kernel ${KERNEL_NAME}${backends.value ? `; backends: ${backends.value}` : ''}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const unknown = process.argv.slice(2).filter((a) => a !== '--test');
+  const unknown = process.argv.slice(2).filter((a) => a !== '--test' && a !== '--tfjs-node');
   if (unknown.length) {
-    console.error(`[setup] unknown argument ${unknown[0]}; use --test (or nothing)`);
+    console.error(`[setup] unknown argument ${unknown[0]}; use --test, --tfjs-node (or nothing)`);
     process.exit(2);
   }
-  setup({ forTests: process.argv.includes('--test') }).catch((e) => {
+  const forTests = process.argv.includes('--test');
+  setup({ forTests, tfjsNode: forTests || process.argv.includes('--tfjs-node') }).catch((e) => {
     console.error(`\n[setup] ${e instanceof SetupError ? e.message : e.stack}`);
     process.exit(1);
   });

@@ -85,8 +85,11 @@ export type { Dataset, DatasetName } from './data/circles';
 export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } from './data/mnist';
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
-// notebook/: the backend, the chapter's first cell, charts, live displays, tables, prose
-export { BACKEND_ENV, BACKEND_NAMES, initBackend } from './notebook/backend';
+// backend/: which TensorFlow.js backend runs what
+export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
+export type { BackendChoice, Backends } from './backend/backends';
+
+// notebook/: the chapter's first cell, charts, live displays, tables, prose
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
 export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';

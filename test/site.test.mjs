@@ -43,6 +43,14 @@ for (const file of chapterFiles()) {
   });
 }
 
+for (const file of chapterFiles()) {
+  test(`${file}: the site's numbers come from wasm, and its first output says so`, () => {
+    const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
+    const first = nb.cells.flatMap((c) => c.outputs ?? []).find((o) => o.output_type === 'stream');
+    assert.match([].concat(first?.text ?? '').join(''), /^TensorFlow\.js [\d.]+, backend: wasm\n/);
+  });
+}
+
 // Numbers the prose quotes from elsewhere, not computed by the chapter: a library's version,
 // values a paper or an issue printed, which the chapter sets beside its own.
 const QUOTED = {

@@ -4,8 +4,8 @@
 //   switch.js            the "Run this page" switch, the only file a chapter page loads itself
 //   live.css, page.js    the live page: editors, outputs, the bar (src/live/page/)
 //   kernel.js            the kernel's Web Worker: TensorFlow.js, the wasm backend, the course
-//                        library built for the browser (src/platform/browser.ts in place of
-//                        Node's), the cell transform (src/live/kernel/)
+//                        library built for the browser (src/platform/browser.ts and
+//                        src/backend/browser.ts in place of Node's), the cell transform (src/live/kernel/)
 //   wasm-simd.js         tfjs-backend-wasm-simd.wasm, base64
 //   webgpu.js            the WebGPU backend, loaded only when a reader picks it
 //   data/circles.js      data/circles.json
@@ -27,13 +27,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC = join(root, 'src');
 export const LIVE_DIR = 'assets/live';
 
-/** The library's modules import '../platform' (Node's); the browser bundles take src/platform/browser.ts. */
+/**
+ * Where Node and a browser differ, the library's modules import Node's module ('../platform',
+ * '../backend/backends'); the browser bundles take the browser's (src/platform/browser.ts,
+ * src/backend/browser.ts), which export the same names.
+ */
+const BROWSER_MODULES = { platform: 'platform/browser.ts', 'backend/backends': 'backend/browser.ts' };
 const browserPlatform = {
   name: 'browser-platform',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)platform$/ }, (args) => {
+    build.onResolve({ filter: /(^|\/)(platform|backend\/backends)$/ }, (args) => {
       const target = join(args.resolveDir, args.path);
-      if (target === join(SRC, 'platform')) return { path: join(SRC, 'platform/browser.ts') };
+      for (const [from, to] of Object.entries(BROWSER_MODULES)) if (target === join(SRC, from)) return { path: join(SRC, to) };
       return undefined;
     });
   },

@@ -30,17 +30,40 @@ export function deviceEdges(bins: number, range: [number, number] | undefined, v
   });
 }
 
-/** [counts (bins), below, above, nan] of every entry over the edges (bins + 1 of them). */
+/**
+ * [counts (bins), below, above, nan] of every entry over the edges (bins + 1 of them), by the
+ * rule of core/histogram.ts. The edges must be of equal width up to float32 rounding, as
+ * binEdges and deviceEdges make them: a value's bin is then found by one division and settled
+ * by comparing it with that bin's two edges, with ops every backend has (tfjs-node has no
+ * searchSorted), and the counts are the same on every backend.
+ */
 export function countsVector(values: tf.Tensor, edges: tf.Tensor1D, bins: number): tf.Tensor1D {
   return tf.tidy(() => {
     const v = values.reshape([-1]);
+    const nan = tf.isNaN(v);
+    const lo = edges.slice([0], [1]);
+    const hi = edges.slice([bins], [1]);
     // Bucket = the number of edges <= v: 0 below the first edge, k + 1 for bin k
     // (edges[k] <= v < edges[k+1]), bins + 1 above the last edge, bins + 2 for NaN.
-    // Every bucket index is in range: the wasm bincount complains about negative ones.
-    let bucket = tf.searchSorted(edges, v, 'right').reshape([-1]);
+    // First a guess k from the position of v in units of the bin width, within one bin of the
+    // truth: float32 rounds the position by a few units in the last place, far less than a bin,
+    // and each edge by one unit of itself. The halves keep hi - lo finite for edges near
+    // float32's largest value. NaN is guessed as lo, and infinities land on the end bins.
+    const x = tf.where(nan, lo.broadcastTo(v.shape), v);
+    const half = (t: tf.Tensor) => tf.mul(t, 0.5);
+    const perUnit = tf.div(bins, tf.sub(half(hi), half(lo)));
+    const guess = tf.clipByValue(tf.floor(tf.mul(tf.sub(half(x), half(lo)), perUnit)), 0, bins - 1).toInt();
+    const one = tf.scalar(1, 'int32');
+    // Then one comparison with each edge of bin k settles it (and sends values beyond the
+    // end edges to the buckets outside).
+    const below = tf.less(x, tf.gather(edges, guess)).toInt();
+    const atOrAbove = tf.greaterEqual(x, tf.gather(edges, tf.add(guess, one))).toInt();
+    let bucket = tf.add(tf.sub(tf.add(guess, one), below), atOrAbove);
     const fill = (value: number) => tf.fill(bucket.shape, value, 'int32');
-    bucket = tf.where(tf.equal(v, edges.slice([bins], [1])), fill(bins), bucket);
-    bucket = tf.where(tf.isNaN(v), fill(bins + 2), bucket);
+    // The last bin holds its upper edge (as numpy's does).
+    bucket = tf.where(tf.equal(v, hi), fill(bins), bucket);
+    bucket = tf.where(nan, fill(bins + 2), bucket);
+    // Every bucket index is in range: the wasm bincount complains about negative ones.
     const counts = tf.bincount(bucket as tf.Tensor1D, tf.tensor1d([], 'float32'), bins + 3);
     const inBins = counts.slice([1], [bins]);
     const outside = tf.concat([counts.slice([0], [1]), counts.slice([bins + 1], [2])]);

@@ -33,9 +33,11 @@
  * of M M^T (with the output gradient set to the identity and every row the same input,
  * dLoss/dx_{l-1} is the Jacobian of the network's last L - l + 1 layers).
  * All statistics are computed by TensorFlow.js and read back in one read; no tensor
- * outlives the call.
+ * outlives the call. A pass whose products are large runs on the backend for large passes
+ * (backend/backends.ts: TensorFlow through tfjs-node where it loads).
  */
 import * as tf from '@tensorflow/tfjs';
+import { onBackendFor } from '../backend/backends';
 import { Histogram, histogramFrom } from '../core/histogram';
 import { transpose } from '../core/linalg';
 import { Moments, moments, momentsFrom } from '../core/stats';
@@ -95,8 +97,19 @@ function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
 
 const probes = (p: Probe | undefined) => !!p && (!!p.moments || !!p.histogram || !!p.pairs || !!p.gram);
 
+/** The largest matrix product of a pass through the plan's network, in multiply-adds. */
+export function largestProduct(plan: NetworkPlan): number {
+  let largest = 0;
+  for (let l = 1; l < plan.widths.length; l++) largest = Math.max(largest, plan.batch * plan.widths[l - 1] * plan.widths[l]);
+  return largest;
+}
+
 /** Runs the network of `plan` once and returns what `recording` asks for. */
 export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun {
+  return onBackendFor(largestProduct(plan), () => runPass(plan, recording));
+}
+
+function runPass(plan: NetworkPlan, recording: Recording): NetworkRun {
   const { widths, batch, seed } = plan;
   const depth = widths.length - 1;
   const recorded = QUANTITIES.filter((q) => probes(recording[q]));

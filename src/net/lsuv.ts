@@ -9,11 +9,13 @@
  * the scale) hands it back to the engine: signalPropagation({ ...options, init }) measures it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkOptions, checkPositiveInt, checkPositive, describe, withDefault } from '../core/checks';
+import { onBackendFor } from '../backend/backends';
+import { Checked, checkOptions, checkPositiveInt, checkPositive, describe, withDefault } from '../core/checks';
 import { InitSpec, sampleInit } from '../init/initspec';
 import { activationFn } from './activations';
+import { largestProduct } from './engine';
 import { SEEDS } from './mlp';
-import { NETWORK_OPTIONS, NetworkOptions, planNetwork } from './network';
+import { NETWORK_OPTIONS, NetworkOptions, NetworkPlan, planNetwork } from './network';
 
 export interface LsuvOptions extends Omit<NetworkOptions, 'weights' | 'norm' | 'residual'> {
   /** Stop rescaling a layer once |Var(z_l) - 1| < tolerance (the paper's Tol_var, default 0.1). */
@@ -67,11 +69,16 @@ function scaled(spec: InitSpec, s: number, l: number): InitSpec {
  * v = Var(z_l) with z_l = x_{l-1} W_l (+ b_l), and rescale W_l <- W_l / sqrt(v) until
  * |v - 1| < tolerance, at most maxIterations times. Without biases z_l is linear in W_l,
  * so one rescaling lands on v = 1 up to rounding; with biases it takes a few.
- * Deterministic for a seed; leaves no tensors behind.
+ * Deterministic for a seed; leaves no tensors behind. Runs where the engine's passes of
+ * its size run (backend/backends.ts).
  */
 export function lsuv(options: LsuvOptions): LsuvResult {
   const o = checkOptions('lsuv', options, LSUV_OPTIONS);
   const plan = planNetwork(o);
+  return onBackendFor(largestProduct(plan), () => lsuvPass(o, plan));
+}
+
+function lsuvPass(o: Checked<typeof LSUV_OPTIONS>, plan: NetworkPlan): LsuvResult {
   const { widths, batch, seed } = plan;
   const specs = plan.specs!;
   specs.forEach((spec, l) => scaled(spec, 1, l));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from './backend';
+import { backendSummary, initBackend } from '../backend/backends';
 import { platform } from '../platform';
 import { displayHtml, inKernel } from './display';
 import { plotlyBundleHtml } from './plot';
@@ -9,7 +9,7 @@ import { plotlyBundleHtml } from './plot';
  * notebook whose page lacks it) puts plotly.js on the page once for all the chapter's charts.
  */
 export async function setupChapter(): Promise<void> {
-  const backend = await initBackend();
-  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backend}`);
+  await initBackend();
+  console.log(`TensorFlow.js ${tf.version.tfjs}, backend: ${backendSummary()}`);
   if (inKernel() && platform.frontend.needsPlotly) displayHtml(plotlyBundleHtml());
 }

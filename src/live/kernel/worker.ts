@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as K from '../../index';
 import { BrowserSetup, PackedMnist, configurePlatform, setOutputSink } from '../../platform/browser';
+import { configureBackends } from '../../backend/browser';
 import { Kernel } from './kernel';
 import type { Message } from './messages';
 
@@ -79,7 +80,8 @@ async function start(init: InitMessage): Promise<ReadyMessage> {
     self.importScripts(URL.createObjectURL(new Blob([init.webgpu], { type: 'text/javascript' })));
     loaded.push('webgpu');
   }
-  setup = { backend: init.backend, loaded, datasets: init.datasets, mnist: init.mnist ? await unpack(init.mnist) : null };
+  configureBackends({ requested: init.backend, loaded });
+  setup = { datasets: init.datasets, mnist: init.mnist ? await unpack(init.mnist) : null };
   configurePlatform(setup);
   // The chapter's first cell (K.setupChapter) picks the same backend; choosing it now makes
   // every cell use it, even when that cell is skipped.

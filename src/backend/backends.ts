@@ -1,0 +1,224 @@
+/**
+ * Which TensorFlow.js backend runs what.
+ *
+ * Two backends serve the course in Node. wasm (TensorFlow.js's WebAssembly backend, one
+ * thread in Node) costs about 5 microseconds per op; tfjs-node's TensorFlow runs its kernels
+ * on every core, so large products are six to eight times faster on it, but each op costs it
+ * about twice as much to dispatch. Small networks trained step by step are therefore faster
+ * on wasm, and the large passes of the engine on TensorFlow (`npm run bench` measures both,
+ * side by side). So, unless TFJS_BACKEND names one backend for everything:
+ *
+ * - wasm is the main backend, on which every op runs by default;
+ * - when tfjs-node loads, a pass whose matrix products have at least LARGE_PRODUCT
+ *   multiply-adds runs on TensorFlow (`onBackendFor`): the engine's passes (runNetwork)
+ *   and the trainers whose steps are that large. Its tensors move to TensorFlow when it
+ *   starts and its numbers come back as JavaScript numbers.
+ *
+ * TFJS_BACKEND=node|wasm|cpu puts everything on that backend (the site is built with wasm,
+ * the backend every reader's browser has, so that its numbers can be reproduced anywhere);
+ * TFJS_BACKEND=auto (or unset) is the measured choice above.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describe } from '../core/checks';
+
+/** Values of the TFJS_BACKEND environment variable. */
+export const BACKEND_NAMES = ['auto', 'node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_NAMES)[number];
+export const BACKEND_ENV = 'TFJS_BACKEND';
+
+/**
+ * The size of a matrix product, in multiply-adds (rows x inner x columns), from which a
+ * pass runs on TensorFlow rather than wasm: 2^24, about 16.8 million, a batch of 256 through
+ * a 256 x 256 layer. Measured on the engine's passes (scripts/bench.mjs, "crossover" rows),
+ * on a machine otherwise idle: below it the two were even or wasm ahead (TensorFlow's
+ * kernels gain nothing on small products, and it costs more per op); above it TensorFlow was
+ * 1.3 to 1.5 times faster, and 2.5 times on chapter 2's 50 layers of 512 with a batch of 1024.
+ */
+export const LARGE_PRODUCT = 2 ** 24;
+
+// tfjs registers the node backend under the name "tensorflow".
+const TF_NAME = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const;
+type Single = keyof typeof TF_NAME;
+
+/** The backends in use: `main` runs every op by default, `large` the large passes. */
+export interface Backends {
+  choice: BackendChoice;
+  main: string;
+  large: string;
+  /** The TensorFlow behind tfjs-node ("2.21.0"), when it is in use. */
+  tensorflow?: string;
+}
+
+let active: Promise<Backends> | undefined;
+let chosen: Backends | undefined;
+/** Inside withBackend: everything runs on the backend it named, large passes too. */
+let pinned = false;
+
+function tryRequire(id: string): boolean {
+  try {
+    require(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads tfjs-node, which registers TensorFlow as the "tensorflow" backend and makes it the
+ * current one (at once: its backend needs no asynchronous start).
+ */
+function requireTfjsNode(): boolean {
+  // TensorFlow writes log lines to the process's stderr as it loads (oneDNN's notice, the
+  // CPU's features). They never reach a cell's output (tslab relays what JavaScript writes,
+  // not what native code writes to the file descriptor; test/other-backends.test.mjs checks
+  // every chapter's outputs), but they would fill a terminal: level 3 silences all but
+  // oneDNN's notice, which TensorFlow writes before its logging reads the level.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '3';
+  // oneDNN's kernels (TensorFlow's default on x86) cost about 0.2 ms per call to set up (a
+  // small matrix product: 196 us with them, 17 us with TF_ENABLE_ONEDNN_OPTS=0), which is why
+  // small trainers stay on wasm. They stay on: with them off, chapter 1 failed in tslab on
+  // TFJS_BACKEND=node (an empty error, two runs of three), which is not yet understood.
+  return tryRequire('@tensorflow/tfjs-node');
+}
+
+/** Loads and initializes one backend and makes it the current one. */
+async function load(choice: Single): Promise<boolean> {
+  if (choice === 'node' && !requireTfjsNode()) return false;
+  if (choice === 'wasm' && !tryRequire('@tensorflow/tfjs-backend-wasm')) return false;
+  try {
+    return (await tf.setBackend(TF_NAME[choice])) && tf.getBackend() === TF_NAME[choice];
+  } catch {
+    return false;
+  }
+}
+
+/** The TensorFlow version of the loaded tfjs-node binding ("2.21.0"). */
+function loadedTensorflow(): string | undefined {
+  const backend = tf.findBackend('tensorflow') as unknown as { binding?: { TF_Version?: string } } | null;
+  return backend?.binding?.TF_Version;
+}
+
+/**
+ * Where tfjs-node is installed with its binding built, the TensorFlow it was built against,
+ * without loading it (that costs most of a second, which a chapter with no large pass does
+ * not pay): read from the name of the library its deps/ links to (libtensorflow.so.2.9.1 as
+ * tfjs-node downloads it; the folder tensorflow-2.21.0 where the course's set-up built it).
+ * '' when the version cannot be told; undefined when there is no tfjs-node to load.
+ */
+function installedTensorflow(): string | undefined {
+  try {
+    const dir = path.dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
+    const lib = path.join(dir, 'lib');
+    if (!fs.readdirSync(lib).some((d) => fs.existsSync(path.join(lib, d, 'tfjs_binding.node')))) return undefined;
+    const real = fs.realpathSync(path.join(dir, 'deps/lib/libtensorflow.so'));
+    return /\.so\.(\d+\.\d+\.\d+)$/.exec(real)?.[1] ?? /tensorflow-(\d+\.\d+\.\d+)\//.exec(real)?.[1] ?? '';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Picks the TensorFlow.js backends once per process (see the top of this file) and makes
+ * the main one current. TFJS_BACKEND=node|wasm|cpu forces one for everything and fails
+ * loudly when it cannot be had; auto (or unset) is wasm, with tfjs-node for the large passes
+ * where it is installed (loaded at the first large pass), and tfjs-node alone, or the pure-JS
+ * cpu backend, when wasm does not load. Returns tf.getBackend(), the main backend's name.
+ */
+export function initBackend(requested: string | undefined = process.env[BACKEND_ENV]): Promise<string> {
+  if (requested !== undefined && requested !== '' && !(BACKEND_NAMES as readonly string[]).includes(requested)) {
+    return Promise.reject(
+      new Error(`${BACKEND_ENV} must be one of ${BACKEND_NAMES.join(', ')} (or unset), got ${describe(requested)}`),
+    );
+  }
+  if (!active) {
+    // Production mode silences tfjs's "install the node backend" banner in every output.
+    tf.env().set('PROD', true);
+    const choice = (requested || 'auto') as BackendChoice;
+    active = (async (): Promise<Backends> => {
+      if (choice !== 'auto') {
+        if (!(await load(choice))) throw new Error(`${BACKEND_ENV}=${choice}: that TensorFlow.js backend could not be loaded`);
+        const name = TF_NAME[choice];
+        return { choice, main: name, large: name, tensorflow: choice === 'node' ? loadedTensorflow() : undefined };
+      }
+      const tensorflow = installedTensorflow();
+      if (await load('wasm')) return { choice, main: 'wasm', large: tensorflow === undefined ? 'wasm' : 'tensorflow', tensorflow };
+      for (const single of ['node', 'cpu'] as const) {
+        if (await load(single)) return { choice, main: TF_NAME[single], large: TF_NAME[single], tensorflow: single === 'node' ? loadedTensorflow() : undefined };
+      }
+      throw new Error('no TensorFlow.js backend could be loaded (tried wasm, tfjs-node and cpu)');
+    })();
+    active.then((b) => (chosen = b), () => undefined);
+  }
+  return active.then((b) => b.main);
+}
+
+/** The backends in use, once initBackend has run (undefined before). */
+export function backends(): Backends | undefined {
+  return chosen;
+}
+
+/** What a chapter's first output says of the backends: "wasm", or "wasm, with ... for the large passes". */
+export function backendSummary(b: Backends | undefined = chosen): string {
+  if (!b) return tf.getBackend();
+  const name = (n: string) => (n === 'tensorflow' ? `tensorflow (tfjs-node${b.tensorflow ? `, TensorFlow ${b.tensorflow}` : ''})` : n);
+  if (b.main === b.large) return name(b.main);
+  return `${name(b.main)}, with ${name(b.large)} for the passes whose matrix products have ${LARGE_PRODUCT.toLocaleString('en-US')} or more multiply-adds`;
+}
+
+/**
+ * Runs fn with `name` as the current backend for everything, its large passes included, and
+ * then the previous one again (a chapter can run a trainer on TensorFlow to compare; the
+ * benchmark times each backend). Both must be initialized (initBackend does that), which
+ * makes the switch immediate: fn runs at once, and the tensors it uses move to that backend
+ * as it uses them. fn must not be async: the backend is restored when it returns.
+ */
+export function withBackend<T>(name: string, fn: () => T): T {
+  const previous = tf.getBackend();
+  const wasPinned = pinned;
+  if (name !== previous) switchTo(name);
+  pinned = true;
+  try {
+    return fn();
+  } finally {
+    pinned = wasPinned;
+    if (name !== previous) switchTo(previous);
+  }
+}
+
+function switchTo(name: string): void {
+  // tfjs-node, where the course would use it for large passes, is loaded on first use.
+  if (!tf.engine().registry[name] && chosen?.large === name && name !== chosen.main) loadLarge(chosen);
+  if (!tf.engine().registry[name]) throw new Error(`the ${name} backend is not initialized: call initBackend() first (backends() says which are in use)`);
+  // For an initialized backend setBackend switches before it returns (it awaits nothing).
+  void tf.setBackend(name);
+  if (tf.getBackend() !== name) throw new Error(`could not switch to the ${name} backend`);
+}
+
+/**
+ * Runs fn on the backend for a pass whose largest matrix product has `multiplyAdds`
+ * multiply-adds (rows x inner x columns): the large one from LARGE_PRODUCT on, else the
+ * current one. Before initBackend, with one backend for everything, or inside withBackend,
+ * fn just runs.
+ */
+export function onBackendFor<T>(multiplyAdds: number, fn: () => T): T {
+  const b = chosen;
+  if (!b || pinned || b.large === b.main || multiplyAdds < LARGE_PRODUCT || tf.getBackend() !== b.main) return fn();
+  if (!tf.engine().registry[b.large] && !loadLarge(b)) return fn();
+  return withBackend(b.large, fn);
+}
+
+/** tfjs-node, loaded at the first large pass; if it does not load, the large passes stay on the main backend, and a warning says so. */
+function loadLarge(b: Backends): boolean {
+  const main = tf.getBackend();
+  const ok = requireTfjsNode() && !!tf.engine().registry[b.large];
+  switchTo(main);
+  if (ok) {
+    b.tensorflow = loadedTensorflow() ?? b.tensorflow;
+    return true;
+  }
+  console.warn(`tfjs-node is installed but did not load: the large passes run on ${main} too (node scripts/setup.mjs --tfjs-node rebuilds it)`);
+  b.large = main;
+  return false;
+}

@@ -1,0 +1,83 @@
+// The course on each backend by itself. The rest of `npm test` runs on the default choice
+// (wasm, with tfjs-node for the large passes where it is present; the site is built on wasm).
+// Where tfjs-node is present, this runs the unit tests again with TFJS_BACKEND=node and with
+// TFJS_BACKEND=wasm, so that every op of every test runs on each backend, and executes every
+// chapter with TFJS_BACKEND=node: no error, nothing on stderr, no TensorFlow log line in any
+// output, and the first output says which backend printed it. Without tfjs-node it says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chapterFiles, executeNotebook } from '../scripts/build-site.mjs';
+import { probeTfjsNode } from '../scripts/tfjs-node.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'test-output/notebooks-on-node');
+
+// Test files that run no TensorFlow.js op of the course (set-up, pages, Jupyter, the Python
+// references of the JavaScript samplers), or that run the notebooks themselves.
+const NOT_UNIT = new Set(['build', 'jupyter', 'lab', 'notebooks', 'other-backends', 'python-env', 'reference', 'setup', 'site', 'tfjs-node-setup']);
+const unitTestFiles = () => readdirSync(join(root, 'test'))
+  .filter((f) => f.endsWith('.test.mjs') && !NOT_UNIT.has(f.replace(/\.test\.mjs$/, '')))
+  .sort()
+  .map((f) => join('test', f));
+
+const tfjsNode = probeTfjsNode();
+const skip = !tfjsNode.ok && `tfjs-node is not available here (${tfjsNode.error}); node scripts/setup.mjs --test builds it where it can`;
+
+/** Runs node's test runner on files with TFJS_BACKEND=backend; resolves the failing tests' names and the output. */
+function runUnitTests(files, backend) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...process.env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      const failed = [...output.matchAll(/^( *)not ok \d+ - (.*)$/gm)].map((m) => `${m[1]}${m[2]}`);
+      const counts = Object.fromEntries([...output.matchAll(/^# (pass|fail|tests) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+      resolve({ code, failed, counts, output });
+    });
+  });
+}
+
+// The two runs go side by side (wasm computes on one core, so the two fill the machine's cores
+// better than one after the other); the chapters follow.
+let unitRuns;
+const startUnitRuns = () => (unitRuns ??= Object.fromEntries(['node', 'wasm'].map((backend) => [backend, runUnitTests(unitTestFiles(), backend)])));
+
+for (const backend of ['node', 'wasm']) {
+  test(`the unit tests pass with TFJS_BACKEND=${backend}`, { skip, timeout: 40 * 60 * 1000 }, async (t) => {
+    const r = await startUnitRuns()[backend];
+    t.diagnostic(`${unitTestFiles().length} files, ${r.counts.tests} tests on ${backend}: ${r.counts.pass} passed, ${r.counts.fail} failed`);
+    assert.ok(r.counts.tests > 0, `no test ran:\n${r.output.slice(-2000)}`);
+    assert.deepEqual(r.failed, [], `failed on ${backend}:\n${r.output.split('\n').filter((l) => /not ok|error:|expected|actual/.test(l)).slice(0, 60).join('\n')}`);
+    assert.equal(r.code, 0, r.output.slice(-2000));
+  });
+}
+
+// TensorFlow's own log lines (absl's and its LOG(...)'s: "I0000 00:00:... port.cc:153] oneDNN ...").
+const TF_LOG = /(^|\n)[IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\]|absl::InitializeLog|oneDNN custom operations|cpu_feature_guard/;
+
+for (const file of chapterFiles()) {
+  test(`${file} runs on tfjs-node (TFJS_BACKEND=node): no error, no stderr, no TensorFlow log line`, { skip, timeout: 15 * 60 * 1000 }, async (t) => {
+    mkdirSync(join(out, 'notebooks'), { recursive: true });
+    rmSync(join(out, 'notebooks', file), { force: true });
+    const r = await executeNotebook(file, out, 'node');
+    assert.ok(r.ok, `${file} failed on tfjs-node:\n${r.stderr.trim()}`);
+    t.diagnostic(r.stdout.trim());
+    const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
+    const outputs = nb.cells.flatMap((cell, i) => (cell.outputs ?? []).map((o) => ({ cell: i + 1, o })));
+    for (const { cell, o } of outputs) {
+      const text = [].concat(o.text ?? o.evalue ?? '', ...Object.values(o.data ?? {}).map((d) => [].concat(d).join(''))).join('');
+      const what = `cell ${cell}: ${o.output_type} ${text.slice(0, 300)}`;
+      assert.notEqual(o.output_type, 'error', what);
+      assert.ok(!(o.output_type === 'stream' && o.name === 'stderr'), what);
+      assert.doesNotMatch(text, TF_LOG, `a TensorFlow log line in ${what}`);
+    }
+    // The first output says which backend, and which TensorFlow, printed what follows.
+    const first = [].concat(outputs[0].o.text ?? '').join('');
+    assert.match(first, new RegExp(`backend: tensorflow \\(tfjs-node, TensorFlow ${tfjsNode.tensorflow.replace(/\./g, '\\.')}\\)\\n`));
+  });
+}
