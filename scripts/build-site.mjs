@@ -1,22 +1,26 @@
 // Executes every notebook with the tslab kernel and builds the HTML tutorials.
 //
-//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2] [--no-execute]
+//   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2] [--render-only]
 //
-// --no-execute renders the pages again from the executed notebooks already in OUT/notebooks
-// (after a change to the pages' look or their live mode, not to a chapter or the library).
-// Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/notebooks/*.ipynb (the
-// executed copies), OUT/assets/ and OUT/assets/live/ (the pages' live mode, scripts/live/).
-// The notebooks run on the wasm backend (SITE_BACKEND).
-// A failing cell stops the build with the notebook's name, the cell's number and the error
-// text. Needs `npm run build` (dist/) and `node scripts/setup.mjs` (Jupyter in .venv/, the
-// kernel) first; `npm start` does all three.
+// --render-only skips the execution and renders the pages again from the executed
+// notebooks already in OUT/notebooks (after a change to the page template or its assets).
+//
+// Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/references.html (every source the
+// chapters cite), OUT/jupyterlab.html (the README on running the notebooks), OUT/notebooks/*.ipynb
+// (the executed copies), OUT/source/*.ipynb (the notebooks as committed, without outputs),
+// OUT/assets/ (with the search index, assets/search-index.js) and OUT/assets/live/ (the pages'
+// live mode, scripts/live/, loaded only when a reader turns it on). The notebooks run on the wasm
+// backend (SITE_BACKEND). A failing cell stops the build with the notebook's name, the cell's
+// number and the error text. Needs `npm run build` (dist/) and `node scripts/setup.mjs`
+// (Jupyter in .venv/, the kernel) first; `npm start` does all three.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { escapeHtml, notebookInfo, page, renderMarkdown, renderNotebook } from './render.mjs';
+import { escapeHtml, notebookInfo, page, renderChapter, renderMarkdown } from './render.mjs';
+import { chapterReferences, jupyterlabBody, markReferences, outlineHtml, referencesBody, searchIndexScript, toolsHtml } from './site-parts.mjs';
 import { VENV_PYTHON, jupyterEnv, requireVenv } from './python-env.mjs';
 import { SWITCH_TAG, buildLive } from './live/build.mjs';
 
@@ -25,14 +29,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const COURSE_TITLE = 'Initializing neural networks: a hands-on course';
 
 function parseArgs(argv) {
-  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length), execute: true };
+  const args = { out: join(root, 'site'), only: null, jobs: Math.max(1, cpus().length), renderOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--out') args.out = resolve(value), i++;
     else if (key === '--only') args.only = value, i++;
     else if (key === '--jobs') args.jobs = Number(value), i++;
-    else if (key === '--no-execute') args.execute = false;
-    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N, --no-execute`);
+    else if (key === '--render-only') args.renderOnly = true;
+    else throw new Error(`unknown argument ${key}; use --out DIR, --only PREFIX, --jobs N, --render-only`);
   }
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new Error(`--jobs must be a whole number >= 1`);
   return args;
@@ -73,6 +77,18 @@ async function pool(items, jobs, fn) {
   return results;
 }
 
+/** highlight.js's a11y themes (contrast of at least 4.5 for every token), the dark one under [data-theme="dark"] on screens. */
+function codeThemes() {
+  const css = (name) => readFileSync(require.resolve(`highlight.js/styles/${name}.min.css`), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}/g, '') // Internet Explorer's high-contrast mode
+    .replace(/pre code\.hljs\{[^}]*\}code\.hljs\{[^}]*\}/, '');
+  const scoped = (rules, scope) => rules.replace(/(^|\})([^{}]+)\{/g, (_, close, selectors) =>
+    `${close}${selectors.split(',').map((sel) => `${scope} ${sel.trim()}`).join(',')}{`);
+  // On paper, code is in the light colours whatever the screen's theme.
+  return `${css('a11y-light')}\n@media screen {\n${scoped(css('a11y-dark'), '[data-theme="dark"]')}\n}\n`;
+}
+
 function copyAssets(out) {
   const assets = join(out, 'assets');
   mkdirSync(join(assets, 'katex/fonts'), { recursive: true });
@@ -83,14 +99,19 @@ function copyAssets(out) {
   for (const f of readdirSync(join(katexDist, 'fonts')).filter((f) => f.endsWith('.woff2'))) {
     copyFileSync(join(katexDist, 'fonts', f), join(assets, 'katex/fonts', f));
   }
-  const hl = readFileSync(require.resolve('highlight.js/styles/github.min.css'), 'utf8');
-  writeFileSync(join(assets, 'course.css'), readFileSync(join(root, 'scripts/assets/course.css'), 'utf8') + '\n' + hl + '\n.hljs { background: none; padding: 0; }\n');
+  // The course's style, then the code colours, which it tunes (so they come after it).
+  const course = readFileSync(join(root, 'scripts/assets/course.css'), 'utf8').split('/* code colours */');
+  writeFileSync(join(assets, 'course.css'), course[0] + codeThemes() + (course[1] ?? ''));
+  copyFileSync(join(root, 'scripts/assets/site.js'), join(assets, 'site.js'));
+  copyFileSync(join(root, 'scripts/assets/search.js'), join(assets, 'search.js'));
+  // MiniSearch's browser build (its package exports only its modules; the UMD file sits beside them).
+  copyFileSync(join(dirname(require.resolve('minisearch')), '../umd/index.js'), join(assets, 'minisearch.js'));
 }
 
 function nav(chapters, i) {
   const prev = chapters[i - 1];
   const next = chapters[i + 1];
-  return `<nav class="chapters">
+  return `<nav class="chapters" aria-label="Previous and next chapter">
   <span>${prev ? `<a rel="prev" href="${prev.html}">&larr; ${escapeHtml(prev.title)}</a>` : ''}</span>
   <a href="index.html">Contents</a>
   <span>${next ? `<a rel="next" href="${next.html}">${escapeHtml(next.title)} &rarr;</a>` : ''}</span>
@@ -123,24 +144,37 @@ export async function buildSite(argv = process.argv.slice(2)) {
   const args = parseArgs(argv);
   if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm start does)');
   const started = Date.now();
-  if (args.execute) await executeAll(args);
-  else if (!existsSync(join(args.out, 'notebooks'))) throw new Error(`--no-execute renders ${args.out}/notebooks, which is missing: build the site first`);
+  if (args.renderOnly) {
+    if (!existsSync(join(args.out, 'notebooks'))) throw new Error(`--render-only renders the executed notebooks in ${join(args.out, 'notebooks')}, and there are none: build without it first`);
+  } else {
+    await executeAll(args);
+  }
 
   // Every chapter that has been executed (all of them, unless --only) is on the site.
   const executed = readdirSync(join(args.out, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
   const chapters = executed.map((file) => {
     const nb = JSON.parse(readFileSync(join(args.out, 'notebooks', file), 'utf8'));
-    return { file, nb, html: basename(file, '.ipynb') + '.html', ...notebookInfo(nb) };
+    const { html, sections } = renderChapter(nb, file);
+    return { file, nb, html: basename(file, '.ipynb') + '.html', article: html, sections, references: chapterReferences(nb), ...notebookInfo(nb) };
   });
   copyAssets(args.out);
+  // The notebooks as committed (sources, without outputs), for "Download notebook".
+  mkdirSync(join(args.out, 'source'), { recursive: true });
+  for (const ch of chapters) copyFileSync(join(root, 'notebooks', ch.file), join(args.out, 'source', ch.file));
+  const site = (options) => page({ courseTitle: COURSE_TITLE, ...options });
   chapters.forEach((ch, i) => {
-    const body = `<article>${renderNotebook(ch.nb, ch.file)}</article>
+    const body = `<article>${markReferences(ch.article, ch.references)}</article>
 <p class="source">This page was built by executing <a href="notebooks/${ch.file}">notebooks/${ch.file}</a> (the executed notebook).</p>`;
     // The live switch (scripts/live/): the page loads nothing more until a reader turns it on.
     const head = `<script src="assets/plotly.min.js"></script>\n${SWITCH_TAG}`;
-    writeFileSync(join(args.out, ch.html), page({ title: `${ch.title} · ${COURSE_TITLE}`, body, head, nav: nav(chapters, i), courseTitle: COURSE_TITLE }));
+    writeFileSync(join(args.out, ch.html), site({
+      title: `${ch.title} · ${COURSE_TITLE}`, body, head, nav: nav(chapters, i), outline: outlineHtml(chapters, ch), tools: toolsHtml(ch),
+    }));
   });
   writeFileSync(join(args.out, 'index.html'), indexPage(chapters));
+  writeFileSync(join(args.out, 'references.html'), site({ title: `References · ${COURSE_TITLE}`, body: referencesBody(chapters) }));
+  writeFileSync(join(args.out, 'jupyterlab.html'), site({ title: `Running the notebooks · ${COURSE_TITLE}`, body: jupyterlabBody(readFileSync(join(root, 'README.md'), 'utf8')) }));
+  writeFileSync(join(args.out, 'assets/search-index.js'), searchIndexScript(chapters));
   await buildLive(args.out, chapters);
   console.log(`Built ${chapters.length} chapter page(s) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return { out: args.out, chapters: chapters.map(({ file, html, title, summary }) => ({ file, html, title, summary })) };
@@ -165,6 +199,7 @@ edit any cell and run it, offline and with nothing to install. It prints the num
 <ol class="toc">
 ${items}
 </ol>
+<p>Also: <a href="references.html">every reference of the course</a>, and <a href="jupyterlab.html">how to run the notebooks in JupyterLab</a>.</p>
 </article>`;
   return page({ title: COURSE_TITLE, body, courseTitle: COURSE_TITLE });
 }

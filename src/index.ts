@@ -16,7 +16,7 @@ export type { Fans } from './init/fans';
 export { INITIALIZER_NAMES, TRUNCATION_STD, weightDistribution } from './init/formulas';
 export type { InitOptions, InitializerName, WeightDistribution } from './init/formulas';
 export { sampleWeights } from './init/samplers';
-export { initLabel, sampleInit } from './init/initspec';
+export { initDistribution, initLabel, sampleInit } from './init/initspec';
 export type { InitSpec } from './init/initspec';
 export { tfInitializer } from './init/tfinit';
 export type { TfInitializer } from './init/tfinit';
@@ -92,7 +92,7 @@ export type { BackendChoice, Backends } from './backend/backends';
 // notebook/: the chapter's first cell, charts, live displays, tables, prose
 export { setupChapter } from './notebook/setup';
 export { displayHtml, inKernel, newDisplay } from './notebook/display';
-export { COLORS, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
+export { COLORS, describeFigure, figure, plot, plotHtml, plotlyBundleHtml, sliderFigure, sliderPlot } from './notebook/plot';
 export type { Figure, PlotOptions, SliderOptions, SliderStep, Trace } from './notebook/plot';
 export { livePlot, progress } from './notebook/live';
 export type { LivePlot, Progress } from './notebook/live';
@@ -105,8 +105,11 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
 export { checkSymmetryFix } from './exercises/symmetry';
-export { checkGlorotLimit, checkHeStd, checkVariancePrediction } from './exercises/fans';
-export type { VarianceQuestion } from './exercises/fans';
+export {
+  MYSTERY_NETWORK, PADDINGS, TF_HE_NETWORKS, checkConvFactor, checkHistogramGuess, checkTfHeNormalDepth, convVarianceFactor, measureConvFactor, mysteryHistograms,
+  tfHeNormalVariances,
+} from './exercises/fans';
+export type { ConvQuestion, Padding } from './exercises/fans';
 export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';

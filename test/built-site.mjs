@@ -4,7 +4,9 @@
 // from: what the notebooks' execution reads (the notebooks, the compiled library, the data,
 // the lock file, the execution script) and what the pages are rendered from (the scripts and
 // src/, which the live runtime is bundled from). A change to the first executes again; a
-// change to the second only renders the pages again (build-site.mjs --no-execute).
+// change to the second only renders the pages again (build-site.mjs --render-only).
+// COURSE_SITE_REUSE=1 renders from the notebooks executed last time whatever changed (for
+// work on the pages alone).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -50,8 +52,9 @@ export async function builtSite() {
       })),
     };
   }
-  const execute = !(complete && was.execution === now.execution);
-  const site = await buildSite(['--out', SITE, ...(execute ? [] : ['--no-execute'])]);
+  const reuse = process.env.COURSE_SITE_REUSE === '1' && existsSync(join(SITE, 'notebooks'));
+  const execute = !reuse && !(complete && was.execution === now.execution);
+  const site = await buildSite(['--out', SITE, ...(execute ? [] : ['--render-only'])]);
   writeFileSync(STAMP, JSON.stringify(now));
   return site;
 }

@@ -30,7 +30,10 @@ const skip = !tfjsNode.ok && `tfjs-node is not available here (${tfjsNode.error}
 /** Runs node's test runner on files with TFJS_BACKEND=backend; resolves the failing tests' names and the output. */
 function runUnitTests(files, backend) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...process.env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // NODE_TEST_CONTEXT marks a process as a test file that the runner started; a child that
+    // inherits it skips running files ("run() is being called recursively") and runs no test.
+    const { NODE_TEST_CONTEXT, ...env } = process.env;
+    const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], { cwd: root, env: { ...env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

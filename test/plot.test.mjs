@@ -103,3 +103,33 @@ test('formatNumber: small whole numbers whole, large and tiny ones in exponent f
   assert.equal(K.formatNumber(0.8796, 3), '0.88');
   assert.equal(K.formatNumber(NaN), 'NaN');
 });
+
+test('every chart has a text alternative: named by its title, described by a line on its data', () => {
+  const f = K.figure([
+    { x: [1, 2, 30], y: [0.5, 1, 2], name: 'He', mode: 'lines' },
+    { x: [1, 2, 30], y: [0.01, 0.1, 0.25], name: 'Glorot <i>uniform</i>', mode: 'markers' },
+  ], { title: 'Variance <b>by</b> depth', xTitle: 'layer', yTitle: 'variance', logY: true });
+  const about = K.describeFigure(f);
+  assert.equal(about, 'Line and scatter chart of 2 series (He, Glorot uniform): x (layer) from 1 to 30; y (variance, log scale) from 0.01 to 2.');
+  const html = K.plotHtml(f);
+  const id = html.match(/<div id="([^"]+)"/)[1];
+  assert.match(html, new RegExp(`role="figure" aria-label="Chart: Variance by depth" aria-describedby="${id}-about"`));
+  assert.ok(html.includes(`<p id="${id}-about"`) && html.includes('x (layer) from 1 to 30'), 'the description is on the page');
+  // A heat map gives its values; a slider what it moves through, over every step's data.
+  const heat = K.figure([{ type: 'heatmap', x: [1, 2], y: ['a', 'b', 'c'], z: [[0, 3], [1, 2], [-1, 4]] }], { title: 'Grid' });
+  assert.equal(K.describeFigure(heat), 'Heatmap: x from 1 to 2; y 3 categories; values from -1 to 4.');
+  const steps = [1, 5].map((k) => ({ label: `σ = ${k}`, data: [{ x: [0, 1], y: [0, k] }] }));
+  const slider = K.sliderFigure(steps, { sliderTitle: 'σ', title: 'S' });
+  assert.equal(K.describeFigure(slider), 'Line chart: x from 0 to 1; y from 0 to 5; a slider moves through σ in 2 steps, from σ = 1 to σ = 5.');
+  assert.match(K.plotHtml(K.figure([{ x: [1], y: [2] }], { xTitle: 'width', yTitle: 'loss' })), /aria-label="Chart of loss against width"/);
+  assert.match(K.describeFigure(K.figure([{ x: [1, 2], y: [1, 10] }], { yTitle: 'loss (log scale)', logY: true })), /y \(loss \(log scale\)\) from 1 to 10/, 'a title that says log is not repeated');
+  // Text from traces cannot break out of the attribute or the paragraph.
+  const nasty = K.plotHtml(K.figure([{ x: [1], y: [2], name: '"><script>x</script>' }], { title: 'a "quoted" <title>' }));
+  assert.ok(!nasty.includes('"><script>x'), 'names are escaped');
+  assert.match(nasty, /aria-label="Chart: a &quot;quoted&quot;"/);
+});
+
+test('plotHtml hands the figure to the page\'s courseCharts when there is one (the site: themes, later charts), else to Plotly', () => {
+  const html = K.plotHtml(K.figure([{ x: [1], y: [2] }]));
+  assert.match(html, /if \(window\.courseCharts\) window\.courseCharts\.draw\(el, f\); else window\.Plotly\.newPlot\(el, f\);/);
+});

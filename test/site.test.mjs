@@ -10,6 +10,7 @@ import { chapterFiles } from '../scripts/build-site.mjs';
 import { builtSite } from './built-site.mjs';
 import { authorText, isProseCell, typedNumbers, unprintedNumbers } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
+import { sitePages, siteFeatureTests } from './site-features.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +20,9 @@ const shots = join(root, 'test-output/screenshots');
 let site;
 let browser;
 before(async () => {
+  // The site shared with test/live.test.mjs (test/built-site.mjs): executed again only when
+  // what execution reads has changed, rendered again when the scripts have; COURSE_SITE_REUSE=1
+  // renders the pages from the notebooks executed by the last run whatever changed.
   site = await builtSite();
   mkdirSync(shots, { recursive: true });
   const { chromium } = require('playwright-core');
@@ -73,6 +77,7 @@ for (const file of chapterFiles()) {
 
 async function openPage(html) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(120000); // a shared machine can be slow
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
@@ -109,20 +114,29 @@ const MB = 1024 * 1024;
 const folderSize = (dir) => readdirSync(dir, { withFileTypes: true })
   .reduce((sum, e) => sum + (e.isDirectory() ? folderSize(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 
-test('size budgets: a chapter page at most 1 MB without the shared assets, the site at most 20 MB, and its live runtime at most 8 MB more', () => {
+// The site: pages and assets, the executed notebooks (each carries plotly.js for JupyterLab, 1.5 MB),
+// the source notebooks and the search index (loaded only when a reader searches); the live
+// runtime (assets/live/) apart, which loads only when a reader turns a page's live mode on.
+test('size budgets: a chapter page at most 1 MB without the shared assets, the site at most 22 MB, and its live runtime at most 8 MB more', () => {
   for (const file of chapterFiles()) {
     const html = file.replace(/\.ipynb$/, '.html');
     const size = statSync(join(out, html)).size;
     assert.ok(size <= MB, `${html} is ${(size / MB).toFixed(2)} MB`);
   }
-  // The live runtime (assets/live/) loads only when a reader turns a page's live mode on.
   const live = folderSize(join(out, 'assets/live'));
   const total = folderSize(out) - live;
-  assert.ok(total <= 20 * MB, `the site is ${(total / MB).toFixed(1)} MB without its live runtime`);
+  assert.ok(total <= 22 * MB, `the site is ${(total / MB).toFixed(1)} MB without its live runtime`);
   assert.ok(live <= 8 * MB, `the live runtime is ${(live / MB).toFixed(1)} MB`);
 });
 
-for (const html of ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipynb$/, '.html'))]) {
+// Every page: the index, the chapters, the references and the JupyterLab how-to (listed from the
+// built site's folder, read before the build only for the test names).
+const PAGES = ['index.html', ...chapterFiles().map((f) => f.replace(/\.ipynb$/, '.html')), 'references.html', 'jupyterlab.html'];
+test('the site has exactly the pages these tests open', () => {
+  assert.deepEqual(sitePages(out).sort(), [...PAGES].sort());
+});
+
+for (const html of PAGES) {
   test(`${html} fits a phone's width: nothing but code and wide outputs scrolls sideways`, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
@@ -167,3 +181,5 @@ test('index.html lists every chapter in order, with working links', async () => 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+siteFeatureTests({ out, shots, browser: () => browser });

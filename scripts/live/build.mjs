@@ -63,6 +63,9 @@ const COMMON = {
   logLevel: 'warning',
   write: false,
   define: { 'process.env.NODE_ENV': '"production"' },
+  // tslab's zeromq, which notebook/kernel-sends.ts patches where it finds it (in a try): in a
+  // browser the require throws and the patch is skipped.
+  external: ['zeromq'],
 };
 
 async function bundle(options) {

@@ -1,133 +1,285 @@
 /**
- * Checkers of chapters 3 and 4: a function of the fans (Glorot's limit, He's std) compared with
- * the right formula and with the usual slips, and a predicted variance.
+ * Checkers of chapters 3 and 4, each a prediction checked against a measurement: which init
+ * made a deep tanh network's histograms (chapter 3), a convolution's variance factor with its
+ * borders (chapter 3), and the depth at which TensorFlow.js's own heNormal has lost nine
+ * tenths of a ReLU network's variance (chapter 4).
  */
-import { TRUNCATION_STD } from '../init/formulas';
-import { Feedback, close, right, wrong } from './verdict';
+import * as tf from '@tensorflow/tfjs';
+import { checkOneOf, checkPositiveInt, checkShape, describe } from '../core/checks';
+import { fillNormal, makeRng } from '../core/random';
+import { normalPdf, simpson } from '../core/stats';
+import { INITIALIZER_NAMES, InitializerName, TRUNCATION_CUT, TRUNCATION_STD, weightDistribution } from '../init/formulas';
+import { InitSpec, initDistribution, initLabel } from '../init/initspec';
+import { sampleWeights } from '../init/samplers';
+import { signalPropagation } from '../net/propagation';
+import { LayerSamples, layerSamples } from '../net/samples';
+import { Feedback, right, wrong } from './verdict';
 
-/** Fan pairs with fanIn != fanOut, so that a swap or a one-sided formula shows. */
-const FANS: [number, number][] = [
-  [100, 300],
-  [784, 256],
-  [64, 10],
-];
+const p3 = (x: number) => String(Number(x.toPrecision(3)));
 
-interface Suspect {
-  formula: (fanIn: number, fanOut: number) => number;
-  says: string;
+// ---------------------------------------------------------------------------------------
+// Chapter 3: which init made these histograms?
+
+/** The network of chapter 3's mystery histograms: its init is the question. */
+export const MYSTERY_NETWORK = { depth: 6, width: 400, batch: 200, activation: 'tanh' as const, seed: 'mystery' };
+/** The answer: zero-mean normal weights of this std (σ_w² = n Var(w) = 0.49 at width 400). */
+const MYSTERY_INIT: InitSpec = 0.035;
+/** Within this factor of the mystery's σ_w² an answer counts: the histograms cannot tell closer scales apart at a glance. */
+const SCALE_TOLERANCE = 1.1;
+
+/** σ_w² = n Var(w) of the mystery network's layers under an init (equal widths, so any layer). */
+const weightScale = (spec: InitSpec) => {
+  const d = initDistribution(spec, [MYSTERY_NETWORK.width, MYSTERY_NETWORK.width], 'your init');
+  return { d, sw2: MYSTERY_NETWORK.width * d.std * d.std };
+};
+
+/**
+ * Exercise (chapter 3): the histograms of the mystery network (MYSTERY_NETWORK, weights from
+ * an init the learner is to name): per layer, counts over 50 bins of the activations on
+ * [-1, 1] and of the gradients dℓ/dz on ±gradientLimit, with their moments, as
+ * K.layerSamples returns them.
+ */
+export function mysteryHistograms(gradientLimit = 3): LayerSamples {
+  return layerSamples({ ...MYSTERY_NETWORK, init: MYSTERY_INIT, bins: 50, activationRange: [-1, 1], gradientRange: [-gradientLimit, gradientLimit] });
 }
 
-function callAnswer(fn: unknown, fanIn: number, fanOut: number): number | Feedback {
-  if (typeof fn !== 'function') return wrong(`Your answer should be a function (fanIn, fanOut) => number; got ${typeof fn}.`);
-  let v: unknown;
+/** The activations' variance per layer of the mystery network under an init (forward only). */
+const activationVariances = (init: InitSpec) =>
+  signalPropagation({ ...MYSTERY_NETWORK, init, backward: false }).forward.map((f) => f.output.variance);
+
+/**
+ * Exercise (chapter 3): which init made the mystery histograms? Any InitSpec (a name, a name
+ * with options, or the std of a zero-mean normal) whose σ_w² = n Var(w) is within 10% of the
+ * mystery's counts, whatever its shape: the histograms show only the variance. The verdict
+ * names the usual slips (σ_w² or Var(w) given as the std, n left out, the limit of a uniform
+ * taken for its std, the ratio of the first two layers read as σ_w², where tanh's curvature
+ * still takes variance away) and always measures the answer: the same network, same seed,
+ * run with the learner's init, layer by layer against the mystery's.
+ */
+export function checkHistogramGuess(guess: InitSpec): Feedback {
+  let mine: ReturnType<typeof weightScale>;
   try {
-    v = fn(fanIn, fanOut);
+    mine = weightScale(guess);
   } catch (e) {
-    return wrong(`Your function threw for fanIn = ${fanIn}, fanOut = ${fanOut}: ${(e as Error).message}`);
+    return wrong(`That init cannot be used: ${(e as Error).message}`);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    return wrong(`For fanIn = ${fanIn}, fanOut = ${fanOut} your function returned ${String(v)}, not a finite number.`);
+  const n = MYSTERY_NETWORK.width;
+  const { d: theirs, sw2: target } = weightScale(MYSTERY_INIT);
+  if (mine.d.mean !== 0) return wrong(`${initLabel(guess)} has mean ${p3(mine.d.mean)}; the mystery's weights are zero-mean, as every init of this chapter. A mean would shift every histogram to one side.`);
+  if (mine.d.std === 0) return wrong(`${initLabel(guess)} makes every weight 0, so every activation is exactly 0 and every histogram a single spike at 0 from layer 1 on. The mystery's first layer is spread out.`);
+  const [yours, mystery] = [activationVariances(guess), activationVariances(MYSTERY_INIT)];
+  const L = MYSTERY_NETWORK.depth;
+  const measured = `Measured on the same network and inputs, the activations' variance in layers 1 and ${L}: with your init ${p3(yours[0])} and ${p3(yours[L - 1])}, the mystery's ${p3(mystery[0])} and ${p3(mystery[L - 1])}.`;
+  const r = mine.sw2 / target;
+  const sw2Is = `your init has σ_w² = n Var(w) = ${p3(mine.sw2)}`;
+  if (r <= SCALE_TOLERANCE && r >= 1 / SCALE_TOLERANCE) {
+    const shape = mine.d.distribution === theirs.distribution ? '' : ` The mystery's weights were a plain normal, N(0, ${MYSTERY_INIT}²), and yours are ${mine.d.distribution === 'uniform' ? 'uniform' : `a ${mine.d.distribution}`}: the histograms cannot tell, because only the weights' variance passes into the layers.`;
+    return right(`Right: ${sw2Is}, the mystery's ${p3(target)} (a normal with std ${MYSTERY_INIT}, at width ${n}). Where tanh is nearly linear each layer multiplies the variance by σ_w², so each keeps about ${p3(target)} of it.${shape} ${measured}`);
   }
-  return v;
+  const near = (x: number, y: number) => Math.abs(Math.log(x / y)) <= Math.log(SCALE_TOLERANCE);
+  const firstRatio = mystery[1] / mystery[0];
+  const suspects: [boolean, string][] = [
+    [near(mine.d.std, target), `Your weights' std is ${p3(mine.d.std)}, about the mystery's σ_w² = n Var(w), not the std of one weight: σ_w² is the variance of a sum of n terms, so one weight has Var(w) = σ_w² / n and std sqrt(σ_w² / n).`],
+    [near(mine.d.std, target / n), `Your weights' std is ${p3(mine.d.std)}, about the mystery's Var(w) = σ_w² / n: that is the variance of one weight; its std is the square root.`],
+    [near(mine.d.std, Math.sqrt(target)), `Your weights' std is ${p3(mine.d.std)}, about sqrt(σ_w²): the fan-in n is missing. σ_w² = n Var(w), so one weight has std sqrt(σ_w² / n).`],
+    [mine.d.distribution === 'uniform' && near(mine.d.max!, theirs.std), `Your uniform's limit a is about the right std, but U[-a, a] has std a / sqrt(3): its variance is a third of what you meant. For a std s, take a = sqrt(3) s.`],
+    [near(mine.sw2, firstRatio) && firstRatio < target / SCALE_TOLERANCE, `Y${sw2Is.slice(1)}, the ratio of the first two layers' variances (${p3(firstRatio)}). There tanh is not yet linear: at layer 1 the pre-activations have variance σ_w², and tanh takes some of it away. The ratios of the deeper layers, where the values are small, come closer to σ_w² itself.`],
+  ];
+  const found = suspects.find(([hit]) => hit);
+  if (found) return wrong(`${found[1]} ${measured}`);
+  const direction = r < 1
+    ? 'Your weights are too small: with them the activations fade faster than in the mystery network'
+    : 'Your weights are too large: with them the activations fade more slowly than in the mystery network, or not at all';
+  return wrong(`Not yet: ${sw2Is}, ${p3(r)} times the mystery's. ${direction}. ${measured} Where tanh is nearly linear, each layer multiplies the variance by σ_w².`);
 }
 
-/** Compares a function of the fans with the right formula and with the usual slips. */
-function checkFanFormula(fn: unknown, correct: Suspect, suspects: Suspect[]): Feedback {
-  const answers: number[] = [];
-  for (const [i, o] of FANS) {
-    const v = callAnswer(fn, i, o);
-    if (typeof v !== 'number') return v;
-    answers.push(v);
+// ---------------------------------------------------------------------------------------
+// Chapter 3: a convolution's variance factor, borders included.
+
+export const PADDINGS = ['same', 'valid'] as const;
+export type Padding = (typeof PADDINGS)[number];
+
+export interface ConvQuestion {
+  /** The images are imageSize x imageSize, with unit-variance entries. */
+  imageSize: number;
+  /** The kernel's shape [kh, kw, inChannels, outChannels]. */
+  kernel: number[];
+  /** 'same' pads zeros so that the output has the input's size; 'valid' keeps only full windows. */
+  padding: Padding;
+  /** The kernel's initializer (a fan-based name such as glorotUniform). */
+  init: InitializerName;
+}
+
+/** The mean number of a window's taps that land inside an image of `size` along one axis, stride 1. */
+function meanTaps(k: number, size: number, padding: Padding): number {
+  if (padding === 'valid') return k;
+  const before = Math.floor((k - 1) / 2); // TensorFlow's 'same': the extra pad goes after
+  let taps = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < k; j++) {
+      const row = i - before + j;
+      if (row >= 0 && row < size) taps++;
+    }
   }
-  const matches = (s: Suspect) => FANS.every(([i, o], k) => close(answers[k], s.formula(i, o)));
-  if (matches(correct)) return right(correct.says);
-  const suspect = suspects.find(matches);
-  if (suspect) return wrong(suspect.says);
-  const ratios = FANS.map(([i, o], k) => answers[k] / correct.formula(i, o));
-  const constant = ratios.every((r) => Math.abs(r - ratios[0]) <= 1e-9 * Math.abs(ratios[0]));
-  return wrong(
-    constant
-      ? `Not yet: your values are ${ratios[0].toPrecision(4)} times the right ones for every fan. A constant factor is off; check the number under the square root.`
-      : `Not yet: your values are not a fixed multiple of the right ones (for fanIn = ${FANS[0][0]}, fanOut = ${FANS[0][1]} you return ${answers[0].toPrecision(4)}). Check which fans your formula uses.`,
-  );
+  return taps / size;
 }
 
-/** Exercise: the limit a of Glorot's uniform init U[-a, a]. */
-export function checkGlorotLimit(fn: (fanIn: number, fanOut: number) => number): Feedback {
-  return checkFanFormula(
-    fn,
-    { formula: (i, o) => Math.sqrt(6 / (i + o)), says: 'Right: a = sqrt(6 / (fanIn + fanOut)), so Var = a²/3 = 2 / (fanIn + fanOut).' },
-    [
-      { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is the standard deviation, sqrt(2 / (fanIn + fanOut)), not the limit. A uniform U[-a, a] has variance a²/3, so a = sqrt(3 · Var).' },
-      { formula: (i, o) => 2 / (i + o), says: 'That is the variance, 2 / (fanIn + fanOut), not the limit. A uniform U[-a, a] has variance a²/3, so a = sqrt(3 · Var).' },
-      { formula: (i, o) => 6 / (i + o), says: 'That is a², not a: take the square root.' },
-      { formula: (i, o) => Math.sqrt(3 / (i + o)), says: 'A factor of 2 is missing: Glorot\'s variance is 2 / (fanIn + fanOut), the reciprocal of the *average* fan (fanIn + fanOut) / 2.' },
-      { formula: (i) => Math.sqrt(6 / i), says: 'That uses fanIn only: it is He\'s uniform limit. Glorot balances the forward pass (fanIn) and the backward pass (fanOut) with their average.' },
-      { formula: (i) => Math.sqrt(3 / i), says: 'That uses fanIn only (it is LeCun\'s uniform limit). Glorot uses the average of fanIn and fanOut.' },
-      { formula: (_, o) => Math.sqrt(6 / o), says: 'That uses fanOut only. Glorot uses the average of fanIn and fanOut.' },
-      { formula: (i, o) => Math.sqrt(6) / (i + o), says: 'The square root must cover the whole fraction: sqrt(6 / (fanIn + fanOut)), not sqrt(6) / (fanIn + fanOut).' },
-      { formula: (i) => 1 / Math.sqrt(i), says: 'That is the older "standard" limit 1/sqrt(fanIn): its variance is 1 / (3 · fanIn), so fanIn · Var(w) = 1/3 and a deep tanh network loses about two thirds of the signal per layer. Glorot\'s limit is sqrt(3 · Var) with Var = 2 / (fanIn + fanOut).' },
-      { formula: (i, o) => Math.sqrt(24 / (i + o)), says: 'That limit is twice too large: it takes a²/12 as the variance of U[-a, a]. The interval is 2a wide, and (2a)²/12 = a²/3, so a = sqrt(3 · Var) = sqrt(6 / (fanIn + fanOut)).' },
-      { formula: (i, o) => Math.sqrt(6 / (i * o)), says: 'That divides by the product fanIn · fanOut. Glorot divides by their sum, twice their average: sqrt(6 / (fanIn + fanOut)).' },
-    ],
-  );
+function checkConvQuestion(q: ConvQuestion): ConvQuestion {
+  if (q === null || typeof q !== 'object') throw new Error(`question must be an object { imageSize, kernel, padding, init }, got ${describe(q)}`);
+  checkPositiveInt('question.imageSize', q.imageSize);
+  const kernel = checkShape('question.kernel', q.kernel);
+  if (kernel.length !== 4) throw new Error(`question.kernel must be a 2-D convolution's shape [kh, kw, inChannels, outChannels], got ${describe(q.kernel)}`);
+  checkOneOf('question.padding', q.padding, PADDINGS);
+  checkOneOf('question.init', q.init, INITIALIZER_NAMES);
+  if (q.padding === 'valid' && (kernel[0] > q.imageSize || kernel[1] > q.imageSize)) {
+    throw new Error(`question.kernel [${kernel.join(', ')}] does not fit an image of ${q.imageSize} x ${q.imageSize} with padding 'valid'`);
+  }
+  return q;
 }
 
-/** Exercise: the standard deviation of He's normal init for a ReLU layer. */
-export function checkHeStd(fn: (fanIn: number, fanOut: number) => number): Feedback {
-  return checkFanFormula(
-    fn,
-    { formula: (i) => Math.sqrt(2 / i), says: 'Right: std = sqrt(2 / fanIn), so that fanIn · Var(w) · ½ = 1 and ReLU\'s halving is made up.' },
-    [
-      { formula: (i) => 2 / i, says: 'That is the variance, 2 / fanIn. The question asks for the standard deviation: its square root.' },
-      { formula: (i) => Math.sqrt(1 / i), says: 'A factor of 2 is missing: that is LeCun\'s std, sqrt(1 / fanIn), which keeps the variance of a linear layer. ReLU zeroes half of its inputs, E[relu(z)²] = Var(z)/2, so the weights need twice the variance.' },
-      { formula: (_, o) => Math.sqrt(2 / o), says: 'Fan-in and fan-out are swapped: a unit sums over its fanIn inputs on the way forward, so the forward condition uses fanIn. (sqrt(2 / fanOut) is He\'s backward, "fan_out" mode.)' },
-      { formula: (i, o) => Math.sqrt(2 / (i + o)), says: 'That is Glorot\'s std, for tanh-like units. For ReLU, He uses fanIn alone and a factor of 2: sqrt(2 / fanIn).' },
-      { formula: (i, o) => Math.sqrt(4 / (i + o)), says: 'He\'s init uses fanIn alone, not the average of the fans: sqrt(2 / fanIn).' },
-      { formula: (i) => Math.sqrt(6 / i), says: 'That is He\'s *uniform* limit, sqrt(6 / fanIn). The normal form\'s standard deviation is sqrt(2 / fanIn).' },
-      { formula: (i) => Math.sqrt(1 / (2 * i)), says: 'The 2 is on the wrong side of the fraction: ReLU halves the second moment, so the weights need *twice* the variance of the linear case, 2 / fanIn, not 1 / (2 · fanIn).' },
-      { formula: (i) => Math.sqrt(2) / i, says: 'The square root must cover the whole fraction: sqrt(2 / fanIn), not sqrt(2) / fanIn.' },
-      { formula: (i) => Math.sqrt(2 / i) / TRUNCATION_STD, says: `That is the std of the normal *before* the cut at 2 standard deviations (Keras divides by ${TRUNCATION_STD.toFixed(4)} so that the cut sample comes out right). The weights themselves have std sqrt(2 / fanIn), which is what is asked.` },
-    ],
-  );
+/** Var(y) / Var(x) a convolution is expected to have over all its outputs, and its parts. */
+export function convVarianceFactor(question: ConvQuestion) {
+  const q = checkConvQuestion(question);
+  const [kh, kw, cin] = q.kernel;
+  const d = weightDistribution(q.init, q.kernel);
+  const weightVariance = d.std * d.std + d.mean * d.mean;
+  const borderShare = (meanTaps(kh, q.imageSize, q.padding) * meanTaps(kw, q.imageSize, q.padding)) / (kh * kw);
+  const interior = kh * kw * cin * weightVariance;
+  return { weightVariance, interior, borderShare, expected: interior * borderShare };
 }
 
-export interface VarianceQuestion {
-  /** The layer's fan-in. */
-  fanIn: number;
-  /** The std of the layer's weights (zero mean). */
-  weightStd: number;
-  /** The variance of the pre-activations z of the layer below. */
-  inputVariance: number;
-  /** What sits between them: linear (x = z) or relu (x = relu(z)). */
-  activation: 'linear' | 'relu';
+/** Measures Var(y) / Var(x) of tf.conv2d over 32 seeded unit-normal images and 8 kernels drawn from the question's init. */
+export function measureConvFactor(question: ConvQuestion): number {
+  const q = checkConvQuestion(question);
+  const [images, kernels] = [32, 8];
+  const [kh, kw, cin, cout] = q.kernel;
+  const x = fillNormal(new Float32Array(images * q.imageSize * q.imageSize * cin), makeRng('conv exercise/x'));
+  let ratio = 0;
+  for (let k = 0; k < kernels; k++) {
+    const w = sampleWeights(q.init, q.kernel, { seed: `conv exercise/${k}` });
+    ratio += tf.tidy(() => {
+      const xt = tf.tensor4d(x, [images, q.imageSize, q.imageSize, cin]);
+      const y = tf.conv2d(xt, tf.tensor4d(w, [kh, kw, cin, cout]), 1, q.padding);
+      return tf.moments(y).variance.dataSync()[0] / tf.moments(xt).variance.dataSync()[0];
+    }) / kernels;
+  }
+  return ratio;
 }
 
 /**
- * Exercise: predict Var(z') = fanIn · σ² · E[x²] for z' = x W, where x = f(z) and
- * E[x²] = Var(z) for a linear layer, Var(z)/2 for ReLU. Answers within 1% count.
+ * Exercise (chapter 3): predict Var(y) / Var(x) over all outputs of a stride-1 convolution,
+ * then see it measured (tf.conv2d, 32 seeded images, 8 seeded kernels). Right within 1% of
+ * kh kw inChannels Var(w) times the share of the window's taps that fall inside the image
+ * (with 'same' padding the border outputs sum zeros too). The verdict names the slips: the
+ * interior value (borders left out), the input channels alone as the fan-in, the fan-out,
+ * Glorot's "keeps the variance", the border share alone, one axis's border only, the std
+ * instead of the variance, a uniform's a² taken for its variance.
  */
-export function checkVariancePrediction(answer: number, q: VarianceQuestion): Feedback {
-  if (typeof answer !== 'number' || !Number.isFinite(answer)) return wrong(`Your answer should be a number; got ${String(answer)}.`);
-  const { fanIn: n, weightStd: s, inputVariance: v, activation } = q;
-  const half = activation === 'relu' ? 0.5 : 1;
-  const correct = n * s * s * v * half;
+export function checkConvFactor(answer: number, question: ConvQuestion): Feedback {
+  const q = checkConvQuestion(question);
+  if (Number.isNaN(answer)) return wrong('Write your prediction of Var(y) / Var(x) over all the outputs in place of NaN; the checker then measures it.');
+  if (typeof answer !== 'number' || !Number.isFinite(answer)) return wrong(`Your answer should be a number, Var(y) / Var(x); got ${describe(answer)}.`);
+  const { weightVariance, interior, borderShare, expected } = convVarianceFactor(q);
+  const [kh, kw, cin, cout] = q.kernel;
+  const measured = measureConvFactor(q);
+  const shown = `Measured with tf.conv2d on 32 seeded images and 8 kernels: Var(y) / Var(x) = ${p3(measured)}.`;
   const near = (x: number) => Math.abs(answer - x) <= 0.01 * Math.abs(x);
-  const fmt = (x: number) => String(Number(x.toPrecision(4)));
-  if (near(correct)) return right(`Right: Var = fanIn · σ² · E[x²] = ${n} · ${fmt(s)}² · ${half === 1 ? fmt(v) : `${fmt(v)}/2`} = ${correct.toPrecision(4)}.`);
+  if (near(expected)) {
+    const borders = borderShare < 1
+      ? ` = ${p3(interior)} (the fan-in kh·kw·in = ${kh * kw * cin} times Var(w)) times ${p3(borderShare)}, the share of the window's taps that land inside the image: the outputs along the edges sum padded zeros too.`
+      : `: every output sums a full window, fan-in kh·kw·in = ${kh * kw * cin} times Var(w).`;
+    return right(`Right: ${p3(expected)}${borders} ${shown}`);
+  }
+  const perAxis = meanTaps(kh, q.imageSize, q.padding) / kh;
+  const d = weightDistribution(q.init, q.kernel);
   const suspects: [number, string][] = [
-    [n * s * v * half, 'You used σ where σ² belongs: the weights enter the variance through Var(w) = σ², the square of the standard deviation.'],
-    [Math.sqrt(correct), 'That is the standard deviation of z, the square root of what was asked: the variance.'],
-    [s * s * v * half, 'The fan-in is missing: z sums fanIn uncorrelated terms w·x, and the variances of uncorrelated terms add up.'],
-    [n * s * s * Math.sqrt(v) * half, 'You used the input\'s standard deviation where its variance belongs: Var(w·x) = Var(w) · E[x²].'],
+    [interior, `That is the factor of an output away from the borders, fan-in times Var(w) = ${kh * kw * cin} · ${p3(weightVariance)}. With padding '${q.padding}', do all ${q.imageSize * q.imageSize} outputs of a channel sum that many products of an input and a weight?`],
+    [cin * weightVariance * borderShare, `That takes the input channels alone as the fan-in. Each output sums a ${kh} x ${kw} window of every input channel: kh·kw·in = ${kh * kw * cin} products, fewer at the borders.`],
+    [cin * weightVariance, `That takes the input channels alone as the fan-in. Each output sums a ${kh} x ${kw} window of every input channel: kh·kw·in = ${kh * kw * cin} products, fewer at the borders.`],
+    [kh * kw * cout * weightVariance * borderShare, 'That uses the fan-out, kh·kw·out: it counts the outputs an input feeds, which sets the gradient\'s factor on the way back. The forward factor counts the products each output sums.'],
+    [kh * kw * cout * weightVariance, 'That uses the fan-out, kh·kw·out: it counts the outputs an input feeds, which sets the gradient\'s factor on the way back. The forward factor counts the products each output sums, fewer at the borders.'],
+    [1, `Glorot's rule keeps the variance only when fan-in and fan-out are equal; here they are ${kh * kw * cin} and ${kh * kw * cout}, so the interior factor is fan-in · Var(w) = ${p3(interior)}, and the borders take some of that away.`],
+    [borderShare, `That is the share of the window's taps that land inside the image. Each tap that does adds in·Var(w)·Var(x): multiply by the fan-in times Var(w), ${p3(interior)}.`],
+    [interior * perAxis, 'The window runs past the edge along both axes: the share of taps inside is the product of the two axes\' shares, one for the rows and one for the columns.'],
+    [Math.sqrt(expected), 'That is the ratio of the standard deviations, the square root of the ratio of the variances asked for.'],
+    ...(d.distribution === 'uniform' ? [[3 * expected, `That takes a² as the variance of U[-a, a]; it is a²/3, so Var(w) = ${p3(weightVariance)}.`] as [number, string]] : []),
   ];
-  if (activation === 'relu') {
-    suspects.push([n * s * s * v, 'The ReLU\'s factor ½ is missing: it zeroes the negative half of a symmetric z, so E[relu(z)²] = Var(z)/2.']);
-    suspects.push([n * s * s * v * (0.5 - 1 / (2 * Math.PI)), 'You used Var(relu(z)) = (½ - 1/(2π)) · Var(z), the variance of the ReLU\'s output. The next layer needs its second moment, E[relu(z)²] = Var(z)/2: relu(z) is never centred, and the square of its mean counts too.']);
-  } else suspects.push([n * s * s * v * 0.5, 'There is no ReLU here: x = z, so E[x²] = Var(z), with no factor ½.']);
-  const keeps = n * s * s * half;
-  const factor = `fanIn · σ²${half === 1 ? '' : ' · ½'}`;
-  suspects.push([v, `That is the input's variance, as if the layer kept it. The layer multiplies the variance by ${factor}, here ${Number(keeps.toPrecision(4))}, not 1.`]);
   const found = suspects.find(([x]) => near(x));
-  return wrong(found ? found[1] : `Not yet: your answer is ${(answer / correct).toPrecision(3)} times the right one. Var(z') = fanIn · Var(w) · E[x²].`);
+  return wrong(`${found ? found[1] : `Not yet: your answer is ${p3(answer / expected)} times the expected factor. Var(y) = (products per output) · Var(w) · Var(x), averaged over the outputs.`} ${shown}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Chapter 4: the depth at which TensorFlow.js's heNormal has lost nine tenths of the variance.
+
+/** The ReLU networks on which checkTfHeNormalDepth measures TensorFlow.js's heNormal. */
+export const TF_HE_NETWORKS = { width: 256, batch: 256, depth: 14, networks: 16 };
+/** The fraction of He's variance the question asks about: a tenth. */
+const TF_HE_FRACTION = 0.1;
+
+/**
+ * Var(z_l) / 2 per layer l = 1..depth, the mean over TF_HE_NETWORKS.networks seeded ReLU
+ * networks whose kernels are TensorFlow.js's own tf.initializers.heNormal, fed unit-normal
+ * inputs (Keras's heNormal keeps Var(z_l) = 2 in every layer), and each network's values.
+ */
+export function tfHeNormalVariances(): { mean: number[]; networks: number[][] } {
+  const { width, batch, depth, networks } = TF_HE_NETWORKS;
+  const runs = Array.from({ length: networks }, (_, k) => tf.tidy(() => {
+    let x: tf.Tensor = tf.tensor2d(fillNormal(new Float32Array(batch * width), makeRng(`tf heNormal/${k}/x`)), [batch, width]);
+    const v: number[] = [];
+    for (let l = 0; l < depth; l++) {
+      const w = tf.initializers.heNormal({ seed: 1 + k * depth + l }).apply([width, width]);
+      const z = tf.matMul(x, w);
+      v.push(tf.mean(tf.square(z)).dataSync()[0] / 2);
+      x = tf.relu(z);
+    }
+    return v;
+  }));
+  const mean = runs[0].map((_, l) => runs.reduce((s, r) => s + r[l], 0) / networks);
+  return { mean, networks: runs };
+}
+
+/** Where a decreasing sequence v_1, v_2, ... crosses `level`, interpolated in log (layers counted from 1); Infinity if it never does. */
+function crossing(v: number[], level: number): number {
+  const i = v.findIndex((x) => x < level);
+  if (i < 0) return Infinity;
+  if (i === 0) return Math.log(level) / Math.log(v[0]);
+  return i + Math.log(v[i - 1] / level) / Math.log(v[i - 1] / v[i]);
+}
+
+/**
+ * Exercise (chapter 4): after how many layers has a ReLU network built with TensorFlow.js's
+ * tf.initializers.heNormal kept only a tenth of the variance Keras's heNormal keeps? Its
+ * truncated normal is not rescaled by 0.8796, so every layer keeps 0.8796² and the answer is
+ * ln 0.1 / ln 0.8796² = 8.95 layers: answers in [8.5, 9.5] count. The verdict names the slips
+ * (no loss at all, 0.8796 per layer instead of its square, LeCun's halving, counting from the
+ * first layer's variance, the 4.55% of redrawn values taken for a loss, the square taken
+ * twice) and shows the measurement: 16 networks of width 256 with tfjs's own kernels.
+ */
+export function checkTfHeNormalDepth(answer: number): Feedback {
+  if (Number.isNaN(answer)) return wrong('Write your prediction in place of NaN: a number of layers, or Infinity if you think it never happens. The checker then measures it.');
+  if (typeof answer !== 'number') return wrong(`Your answer should be a number of layers (Infinity if you think it never happens); got ${describe(answer)}.`);
+  const keep = TRUNCATION_STD ** 2;
+  const c = TRUNCATION_STD.toFixed(4);
+  const inside = simpson(normalPdf, -TRUNCATION_CUT, TRUNCATION_CUT); // the share of draws the cut keeps
+  const depth = Math.log(TF_HE_FRACTION) / Math.log(keep);
+  const { mean, networks } = tfHeNormalVariances();
+  const singles = networks.map((v) => crossing(v, TF_HE_FRACTION)).filter(Number.isFinite);
+  const at = (l: number) => mean[Math.round(l) - 1];
+  const perLayer = Math.exp(Math.log(mean[mean.length - 1] / mean[0]) / (mean.length - 1));
+  const shown = `Measured over ${networks.length} networks of width ${TF_HE_NETWORKS.width} built with tf.initializers.heNormal: each layer keeps ${p3(perLayer)} of the variance on average, and the mean variance falls below a tenth of He's at ${p3(crossing(mean, TF_HE_FRACTION))} layers (single networks from ${p3(Math.min(...singles))} to ${p3(Math.max(...singles))}).`;
+  if (answer >= 8.5 && answer <= 9.5) {
+    return right(`Right: TensorFlow.js's heNormal cuts its normal at two standard deviations and does not divide by ${c}, so each layer keeps ${c}² = ${p3(keep)} of the variance, and ${p3(keep)}^l = 0.1 at l = ln 0.1 / ln ${p3(keep)} = ${p3(depth)}: about ${Math.round(depth)} layers. ${shown}`);
+  }
+  const rounded = (x: number) => Math.abs(answer - x) <= 0.5;
+  const suspects: [boolean, string][] = [
+    [answer > 1000 || answer <= 0, 'He\'s rule keeps the variance, but TensorFlow.js\'s heNormal is not quite He\'s rule: measure the std of its weights, tf.initializers.heNormal({ seed: 1 }).apply([256, 256]), against sqrt(2 / 256), and recall what chapter 3 found about a normal cut at two standard deviations.'],
+    [rounded(2 * depth), `That is where the variance would fall to a tenth if each layer kept ${c}, the ratio of the standard deviations. The variance goes with the square: ${p3(keep)} per layer.`],
+    [rounded(Math.log(TF_HE_FRACTION) / Math.log(0.5)), 'That is the halving of the 1/n_in rule (leCunNormal). TensorFlow.js\'s heNormal does have the factor 2; what it loses is smaller.'],
+    [rounded(depth + 1), `That counts from the first layer's variance, as if layer 1 kept He's. It does not: Var(z_1) = n Var(w) Var(x_0) already has the weights' ${p3(keep)}, so Var(z_l) = 2 · ${p3(keep)}^l.`],
+    [rounded(Math.log(TF_HE_FRACTION) / Math.log(inside)), `That takes the ${(100 * (1 - inside)).toFixed(2)}% of draws that the cut throws away and redraws for a loss of variance. Redrawn values are not lost; what the cut changes is the spread of the values kept: their std is ${c} of the normal's.`],
+    [rounded(Math.log(TF_HE_FRACTION) / Math.log(keep * keep)), `That squares twice: ${c} is the ratio of the standard deviations, so the variance keeps ${p3(keep)} per layer, not ${p3(keep * keep)}.`],
+  ];
+  const found = suspects.find(([hit]) => hit);
+  const measuredAt = answer >= 1 && Math.round(answer) <= mean.length ? ` At layer ${Math.round(answer)} the measured variance is ${p3(at(answer))} of He's.` : '';
+  return wrong(`${found ? found[1] : `Not yet: by your answer each layer would keep ${p3(TF_HE_FRACTION ** (1 / answer))} of the variance.`}${measuredAt} ${shown}`);
 }

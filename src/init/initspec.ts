@@ -5,7 +5,7 @@
  */
 import { checkNonNegative, checkOneOf, describe } from '../core/checks';
 import { Seed } from '../core/random';
-import { INITIALIZER_NAMES, InitOptions, InitializerName, weightDistribution } from './formulas';
+import { INITIALIZER_NAMES, InitOptions, InitializerName, WeightDistribution, weightDistribution } from './formulas';
 import { sampleWeightsInto } from './samplers';
 
 /**
@@ -52,6 +52,12 @@ export function checkInitSpecs(init: unknown, depth: number, what = 'init'): Ini
   }
   const spec = checkInitSpec(what, init);
   return Array.from({ length: depth }, () => spec);
+}
+
+/** What an InitSpec promises for a kernel of `shape` (its distribution and moments), without drawing; throws naming `name`. */
+export function initDistribution(spec: InitSpec, shape: readonly number[], name = 'init'): WeightDistribution {
+  const [initializer, options] = resolve(name, spec, 0);
+  return weightDistribution(initializer, shape, options);
 }
 
 /** Samples a kernel from an InitSpec; the seed comes from the caller (one per layer). Into `out` when given. */

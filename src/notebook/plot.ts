@@ -1,6 +1,8 @@
 import { stringHash } from '../core/hash';
+import { escapeHtml } from '../core/html';
 import { platform } from '../platform';
 import { displayHtml } from './display';
+import { formatNumber } from './table';
 
 export type Trace = Record<string, unknown>;
 
@@ -88,7 +90,10 @@ function styledFigure(data: Trace[], options: PlotOptions, extent: Trace[]): Fig
     hovermode: 'closest',
     ...options.layout,
   };
-  return { data, layout: dropUndefined(layout), config: { responsive: true, displaylogo: false } };
+  // The toolbar keeps download, zoom and pan: "Share chart" needs Plotly's cloud (the pages are
+  // offline), and box and lasso selection select nothing these charts use.
+  const config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ['sendChartToCloud', 'select2d', 'lasso2d'] };
+  return { data, layout: dropUndefined(layout), config };
 }
 
 /** The smallest and largest positive values of the traces' x or y (or the given range); null if none. */
@@ -138,9 +143,87 @@ function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
 
 let plotCount = 0;
 
+const plainText = (html: unknown) => String(html ?? '').replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+const num = (v: number) => formatNumber(v, 3);
+
+/** What kind of chart a trace makes, in words. */
+function traceKind(t: Trace): string {
+  const type = String(t.type ?? 'scatter');
+  if (type === 'scatter') return String(t.mode ?? 'lines').includes('lines') ? 'line' : 'scatter';
+  return ({ bar: 'bar', histogram: 'histogram', heatmap: 'heatmap', contour: 'contour', box: 'box', violin: 'violin' } as Record<string, string>)[type] ?? type;
+}
+
+/** The numbers (finite) and the count of distinct other values of a trace's key, over several traces. */
+function extent(traces: Trace[], key: string): { lo: number; hi: number; categories: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const categories = new Set<string>();
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === 'number' && Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    else if (typeof v === 'string') categories.add(v);
+  };
+  traces.forEach((t) => visit(t[key]));
+  return { lo, hi, categories: categories.size };
+}
+
 /**
- * The HTML of one chart: a div and a script that draws into it with Plotly once
- * Plotly is on the page (plotlyBundleHtml puts it there once per notebook).
+ * A chart's data in one line of words, for readers who cannot see it (the chart's text
+ * alternative beside its title): the kind of chart, its series, each axis's title and range,
+ * the values of a heat map, and what a slider moves through.
+ */
+export function describeFigure(fig: Figure): string {
+  const traces = [...fig.data, ...(fig.frames ?? []).flatMap((f) => f.data)];
+  const kinds = [...new Set(fig.data.map(traceKind))];
+  const kind = kinds.length === 1 && ['heatmap', 'contour', 'histogram'].includes(kinds[0])
+    ? kinds[0][0].toUpperCase() + kinds[0].slice(1)
+    : `${kinds.join(' and ').replace(/^./, (c) => c.toUpperCase())} chart`;
+  const names = fig.data.map((t) => plainText(t.name)).filter(Boolean);
+  const series = fig.data.length === 1 ? '' : ` of ${fig.data.length} series${names.length ? ` (${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''})` : ''}`;
+  const axis = (key: 'x' | 'y') => {
+    const layoutAxis = (fig.layout[`${key}axis`] ?? {}) as Record<string, unknown>;
+    const title = plainText((layoutAxis.title as { text?: string } | undefined)?.text);
+    const e = extent(traces, key);
+    const log = layoutAxis.type === 'log' && !/\blog\b/i.test(title) ? ', log scale' : '';
+    let range = '';
+    if (e.hi >= e.lo) range = e.hi === e.lo ? ` ${num(e.lo)}` : ` from ${num(e.lo)} to ${num(e.hi)}`;
+    else if (e.categories) range = ` ${e.categories} categories`;
+    if (!title && !range) return '';
+    return `${key}${title ? ` (${title}${log})` : log ? ` (${log.slice(2)})` : ''}${range}`;
+  };
+  const parts = [axis('x'), axis('y')].filter(Boolean);
+  if (kinds.some((k) => k === 'heatmap' || k === 'contour')) {
+    const z = extent(traces, 'z');
+    if (z.hi >= z.lo) parts.push(`values from ${num(z.lo)} to ${num(z.hi)}`);
+  }
+  const slider = (fig.layout.sliders as { currentvalue?: { prefix?: string }; steps?: { label?: string }[] }[] | undefined)?.[0];
+  if (slider?.steps?.length) {
+    const what = plainText(slider.currentvalue?.prefix).replace(/:\s*$/, '') || 'steps';
+    const labels = slider.steps.map((s) => plainText(s.label));
+    parts.push(`a slider moves through ${what} in ${labels.length} steps, from ${labels[0]} to ${labels.at(-1)}`);
+  }
+  return `${kind}${series}${parts.length ? `: ${parts.join('; ')}` : ''}.`;
+}
+
+/** The chart's name for a screen reader: its title, or its axes. */
+function chartName(fig: Figure): string {
+  const title = plainText((fig.layout.title as { text?: string } | undefined)?.text);
+  if (title) return `Chart: ${title}`;
+  const axisTitle = (key: string) => plainText(((fig.layout[key] as Record<string, unknown> | undefined)?.title as { text?: string } | undefined)?.text);
+  const [x, y] = [axisTitle('xaxis'), axisTitle('yaxis')];
+  return x && y ? `Chart of ${y} against ${x}` : 'Chart';
+}
+
+const attr = (s: string) => escapeHtml(s).replace(/"/g, '&quot;');
+/** Hidden from sight, not from screen readers (inline, so it holds in JupyterLab too). */
+const VISUALLY_HIDDEN = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0';
+
+/**
+ * The HTML of one chart: a div and a script that draws into it with Plotly once Plotly is on
+ * the page (plotlyBundleHtml puts it there once per notebook). To a screen reader the div is
+ * a figure named by the chart's title and described by a line on its data (describeFigure);
+ * not an image, since Plotly's toolbar inside it has buttons. On the course's site, the page's courseCharts draws it (in the page's
+ * theme, redrawn when the theme changes); elsewhere Plotly draws it as it is.
  */
 export function plotHtml(fig: Figure): string {
   const json = JSON.stringify(fig).replace(/</g, '\\u003c');
@@ -148,14 +231,16 @@ export function plotHtml(fig: Figure): string {
   const id = `plot-${stringHash(json)}-${++plotCount}`;
   const height = Number(fig.layout.height) || 420;
   return [
-    `<div id="${id}" class="course-plot" style="width:100%;height:${height}px"></div>`,
+    `<div class="course-chart"><div id="${id}" class="course-plot" role="figure" aria-label="${attr(chartName(fig))}" aria-describedby="${id}-about" style="width:100%;height:${height}px"></div>`,
+    `<p id="${id}-about" class="chart-about" style="${VISUALLY_HIDDEN}">${escapeHtml(describeFigure(fig))}</p></div>`,
     '<script>',
     `(function () { var f = ${json}, tries = 0;`,
     TITLE_WRAP,
     '  function draw() {',
     `    var el = document.getElementById(${JSON.stringify(id)});`,
     '    if (window.Plotly && el) {',
-    '      wrapTitle(el); window.Plotly.newPlot(el, f);',
+    '      wrapTitle(el);',
+    '      if (window.courseCharts) window.courseCharts.draw(el, f); else window.Plotly.newPlot(el, f);',
     "      window.addEventListener('resize', function () { if (wrapTitle(el)) window.Plotly.relayout(el, { 'title.text': f.layout.title.text, 'margin.t': f.layout.margin.t, height: f.layout.height }); });",
     '      return;',
     '    }',
