@@ -2,15 +2,17 @@
  * A code cell's editor on the live page: CodeMirror 6 with TypeScript highlighting, undo
  * history, bracket matching and closing, search, and the notebook keys: Shift+Enter runs the
  * cell and moves to the next, Ctrl+Enter (Cmd+Enter) runs it in place. Colours come from
- * CSS variables (live.css), so a dark theme restyles the editor too. An error's line can
- * be marked until the code changes.
+ * CSS variables (live.css), which the page's dark theme sets; CodeMirror's own styles (its
+ * search panel, tooltips) follow the theme too, switched on the 'course-theme' event that
+ * the site's script (assets/site.js) sends when the reader or the system changes it. An
+ * error's line can be marked until the code changes.
  */
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, DecorationSet, EditorView, drawSelection, highlightSpecialChars, keymap, lineNumbers } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 
@@ -43,8 +45,28 @@ const errorField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/** Whether the page is dark now (site.js sets <html data-theme>). */
+const pageIsDark = () => document.documentElement.dataset.theme === 'dark';
+/** CodeMirror's light or dark base styles; the colours themselves are live.css's variables. */
+const themeFor = (dark: boolean) => EditorView.theme({}, { dark });
+
+/** Every editor on the page, each with the compartment its theme is in. */
+const editors = new Set<{ view: EditorView; theme: Compartment }>();
+let followingTheme = false;
+
+/** Switches every editor's theme when the page's does (once per page). */
+function followPageTheme(): void {
+  if (followingTheme) return;
+  followingTheme = true;
+  document.addEventListener('course-theme', (event) => {
+    const dark = (event as CustomEvent<{ theme?: string }>).detail?.theme === 'dark';
+    for (const e of editors) e.view.dispatch({ effects: e.theme.reconfigure(themeFor(dark)) });
+  });
+}
+
 export class CellEditor {
   readonly view: EditorView;
+  private readonly theme = new Compartment();
 
   constructor(parent: HTMLElement, code: string, label: string, handlers: EditorHandlers) {
     const run = (fn: () => void) => () => {
@@ -68,6 +90,7 @@ export class CellEditor {
           syntaxHighlighting(classHighlighter),
           javascript({ typescript: true }),
           errorField,
+          this.theme.of(themeFor(pageIsDark())),
           keymap.of([
             { key: 'Shift-Enter', run: run(handlers.runAndAdvance) },
             { key: 'Mod-Enter', run: run(handlers.run) },
@@ -84,6 +107,13 @@ export class CellEditor {
         ],
       }),
     });
+    editors.add({ view: this.view, theme: this.theme });
+    followPageTheme();
+  }
+
+  /** Whether CodeMirror draws this editor with its dark base styles. */
+  get dark(): boolean {
+    return this.view.state.facet(EditorView.darkTheme);
   }
 
   get code(): string {

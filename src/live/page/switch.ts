@@ -9,7 +9,7 @@ import { courseLive, loadScript } from './global';
 /** Filled in by the build: how many MB the first switch-on loads. */
 declare const LIVE_SIZE_MB: string;
 
-const STYLE = `.live-bar{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;margin:0 0 1rem;padding:.5rem .75rem;border:1px solid var(--rule,#d8dee4);border-radius:8px;background:var(--code-bg,#f6f8fa)}
+const STYLE = `.live-bar{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;margin:.6rem 0 1rem;padding:.5rem .75rem;border:1px solid var(--rule,#d8dee4);border-radius:8px;background:var(--code-bg,#f6f8fa)}
 .live-switch{position:relative;font:600 14px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--text,#1f2328);background:none;border:0;padding:.25rem .3rem .25rem 3em;cursor:pointer}
 .live-switch::before{content:"";position:absolute;left:.25em;top:50%;width:2.3em;height:1.3em;margin-top:-.65em;border-radius:.65em;background:var(--muted,#59636e);transition:background .15s}
 .live-switch::after{content:"";position:absolute;left:.4em;top:50%;width:1em;height:1em;margin-top:-.5em;border-radius:50%;background:#fff;transition:left .15s}
@@ -40,7 +40,11 @@ function init(): void {
   hint.className = 'live-hint';
   hint.textContent = `Edit and run the code here, in your browser, with no install (the first time loads about ${LIVE_SIZE_MB} MB).`;
   bar.append(button, hint);
-  main.prepend(bar);
+  // Under the page's tools row (downloads, JupyterLab), above the chapter: the page template's
+  // place for live mode (scripts/render.mjs); a page without that row has it first in <main>.
+  const tools = main.querySelector(':scope > .page-tools');
+  if (tools) tools.after(bar);
+  else main.prepend(bar);
 
   let page: { setOn(on: boolean): void } | null = null;
   let loading: Promise<void> | null = null;
