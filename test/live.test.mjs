@@ -289,6 +289,74 @@ describe('chapter 1, live, over HTTP', () => {
   });
 });
 
+describe('live mode on the site\'s page template (chapter 1, from disk)', () => {
+  let page;
+  let problems;
+  const html = chapterFiles()[0].replace(/\.ipynb$/, '.html');
+  before(async () => {
+    ({ page, problems } = await open(html, 'file'));
+    // The page in its light theme first, whatever the system's.
+    await page.evaluate(() => document.documentElement.dataset.theme === 'dark' && document.querySelector('header.site button.theme').click());
+    await switchOn(page);
+    await page.click('text=Run all');
+    await settled(page, 10 * MINUTE);
+  }, { timeout: 15 * MINUTE });
+  after(() => page?.close());
+
+  /** A keyword's colour in the first editor, CodeMirror's theme classes, and the theme. */
+  const editorLook = () => page.evaluate(() => {
+    const editor = document.querySelector('.live-editor .cm-editor');
+    const keyword = editor.querySelector('.tok-keyword');
+    return { theme: document.documentElement.dataset.theme, keyword: getComputedStyle(keyword).color, classes: editor.className, background: getComputedStyle(document.body).backgroundColor };
+  });
+
+  test('the switch sits under the tools row, above the chapter', async () => {
+    const order = await page.evaluate(() => {
+      const tools = document.querySelector('main > .page-tools');
+      const bar = document.querySelector('.live-bar');
+      return { afterTools: tools?.nextElementSibling === bar, beforeArticle: Boolean(bar.compareDocumentPosition(document.querySelector('main article')) & Node.DOCUMENT_POSITION_FOLLOWING) };
+    });
+    assert.deepEqual(order, { afterTools: true, beforeArticle: true });
+  });
+
+  test('dark mode: the editors follow the theme button (site.js\'s course-theme event), and back; screenshots light and dark', async () => {
+    await page.locator('.live-cell').nth(1).scrollIntoViewIfNeeded();
+    const light = await editorLook();
+    await page.screenshot({ path: join(shots, 'live-desktop-light.png') });
+    await page.click('header.site button.theme');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    const dark = await editorLook();
+    await page.screenshot({ path: join(shots, 'live-desktop-dark.png') });
+    assert.equal(light.theme, 'light');
+    assert.notEqual(dark.keyword, light.keyword, 'a keyword takes the dark palette');
+    assert.notEqual(dark.classes, light.classes, 'CodeMirror switched to its dark base theme');
+    assert.notEqual(dark.background, light.background);
+    await page.click('header.site button.theme');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    assert.deepEqual(await editorLook(), light, 'back to light, the editors look as before');
+  });
+
+  test('with live mode on, search finds its chapters and the outline lands a section below the bar', async () => {
+    await page.fill('#search-input', 'LSUV');
+    await page.waitForFunction(() => document.querySelector('#search-results li a'), null, { timeout: MINUTE });
+    assert.ok(await page.locator('#search-results li a').count() > 0);
+    await page.fill('#search-input', '');
+    await page.keyboard.press('Escape');
+    const links = page.locator('nav.outline ol.sections a');
+    // A section in the middle: the page can scroll it to the top.
+    const middle = links.nth(Math.floor((await links.count()) / 2));
+    const id = (await middle.getAttribute('href')).slice(1);
+    await middle.click();
+    await page.waitForFunction((h) => document.querySelector('nav.outline a.active')?.getAttribute('href') === `#${h}`, id, { timeout: 10_000 });
+    const place = await page.evaluate((h) => ({
+      heading: document.getElementById(decodeURIComponent(h)).getBoundingClientRect().top,
+      bar: document.querySelector('.live-bar').getBoundingClientRect().bottom,
+    }), id);
+    assert.ok(place.heading >= place.bar, `the section's heading (top ${place.heading}px) is under the live bar (bottom ${place.bar}px)`);
+    assert.deepEqual(problems, []);
+  });
+});
+
 test('live mode on a phone: nothing but code and outputs scrolls sideways; screenshots', { timeout: 15 * MINUTE }, async (t) => {
   const html = chapterFiles()[0].replace(/\.ipynb$/, '.html');
   const { page, problems } = await open(html, 'file', { width: 390, height: 800 });

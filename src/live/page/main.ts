@@ -256,6 +256,7 @@ class LivePage implements LivePageHandle {
   setOn(on: boolean): void {
     document.documentElement.classList.toggle('live', on);
     this.options.bar.classList.toggle('live-on', on);
+    this.keepHeadingsClear(on);
     this.options.button.setAttribute('aria-checked', String(on));
     if (on && !this.shown) {
       this.shown = true;
@@ -267,6 +268,25 @@ class LivePage implements LivePageHandle {
       const cell = this.running;
       this.stopAll('interrupted');
       this.lastKernelNews = `Live mode was turned off while cell ${cell?.number ?? ''} ran: it was stopped, and what the cells defined is gone. `;
+    }
+  }
+
+  private barSize: ResizeObserver | null = null;
+
+  /**
+   * While live mode is on, the bar stays at the top of the window: a section the outline or a
+   * search result jumps to, or a cell Shift+Enter moves to, lands below it, not under it.
+   */
+  private keepHeadingsClear(on: boolean): void {
+    const root = document.documentElement;
+    const pad = () => (root.style.scrollPaddingTop = `${this.options.bar.offsetHeight + 8}px`);
+    if (on) {
+      this.barSize ??= new ResizeObserver(pad);
+      this.barSize.observe(this.options.bar);
+      pad();
+    } else {
+      this.barSize?.disconnect();
+      root.style.scrollPaddingTop = '';
     }
   }
 
