@@ -47,8 +47,9 @@ const errorField = StateField.define<DecorationSet>({
 
 /** Whether the page is dark now (site.js sets <html data-theme>). */
 const pageIsDark = () => document.documentElement.dataset.theme === 'dark';
-/** CodeMirror's light or dark base styles; the colours themselves are live.css's variables. */
-const themeFor = (dark: boolean) => EditorView.theme({}, { dark });
+/** CodeMirror's light or dark base styles (made once: each theme made gets a class of its own); the colours themselves are live.css's variables. */
+const THEMES = { light: EditorView.theme({}, { dark: false }), dark: EditorView.theme({}, { dark: true }) };
+const themeFor = (dark: boolean) => (dark ? THEMES.dark : THEMES.light);
 
 /** Every editor on the page, each with the compartment its theme is in. */
 const editors = new Set<{ view: EditorView; theme: Compartment }>();
