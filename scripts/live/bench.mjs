@@ -53,6 +53,8 @@ function descendantsCpuSeconds() {
 /** { seconds, cpuSeconds } from Run all to the last cell's end, in a fresh page; throws if a cell failed. */
 async function chromiumRunAll(browser, site, html) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  // A chapter page draws its charts as it loads: on a busy machine, longer than Playwright's 30 s.
+  page.setDefaultTimeout(5 * MINUTE);
   const siteRoot = `${pathToFileURL(site).href}/`;
   await page.route('**/*', (route) => {
     const url = route.request().url();
