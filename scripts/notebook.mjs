@@ -213,9 +213,10 @@ export function typedNumbers(nb, allowed = []) {
           out.push({ cell: i + 1, number: q.text, why: `does not state ${q.value} rounded by ${JSON.stringify(q.rule)} (${want})` });
         }
       }
-      // Subtract the quotes from the text (a quote's own digits are not typed numbers).
+      // Subtract the quotes from the text (a quote's own digits are not typed numbers), longest
+      // first: a short quote ("0", "1") would otherwise cut a longer one ("0.631", "7.5 × 10⁻⁷") apart.
       let rest = md;
-      for (const q of quotes) rest = rest.split(q.text).join(' ');
+      for (const q of [...quotes].sort((a, b) => b.text.length - a.text.length)) rest = rest.split(q.text).join(' ');
       scan(i, rest);
     }
   });

@@ -104,13 +104,17 @@ export type { Prose, ProseValue, Quote, QuoteRule } from './notebook/prose';
 
 // exercises/: the checkers of the "your turn" cells
 export type { Feedback } from './exercises/verdict';
-export { checkSymmetryFix } from './exercises/symmetry';
+export { TIE_PUZZLE, TIE_PUZZLE_SIZES, TIE_PUZZLE_STEPS, checkTiePuzzle, measureTiePuzzle } from './exercises/symmetry';
+export type { TiePuzzleName } from './exercises/symmetry';
+export { GROWTH_QUESTION, checkGrowthDepth, measureGrowthDepth } from './exercises/depth';
+export type { GrowthMeasurement } from './exercises/depth';
 export {
   MYSTERY_NETWORK, PADDINGS, TF_HE_NETWORKS, checkConvFactor, checkHistogramGuess, checkTfHeNormalDepth, convVarianceFactor, measureConvFactor, mysteryHistograms,
   tfHeNormalVariances,
 } from './exercises/fans';
 export type { ConvQuestion, Padding } from './exercises/fans';
-export { CHI1_EDGE_BIAS, CHI1_QUESTIONS, checkChi1 } from './exercises/chaos';
+export { SEPARATION_TASK, checkSeparation } from './exercises/chaos';
+export type { SeparationAnswer } from './exercises/chaos';
 export { checkBranchScale } from './exercises/residual';
 export { checkTransferredRates } from './exercises/transfer';
 export type { TransferAnswer, TransferQuestion } from './exercises/transfer';

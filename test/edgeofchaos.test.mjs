@@ -184,12 +184,31 @@ test('the views\' bad options: an Error naming the option', () => {
   assert.throws(() => K.correlationPropagation({ ...ok, correlation: 1.5 }), /correlation must be a correlation in \[-1, 1\], got 1.5/);
   assert.throws(() => K.correlationPropagation({ ...ok, correlation: undefined }), /correlation must be a finite number, got undefined/);
   assert.throws(() => K.correlationPropagation({ ...ok, pairs: 0 }), /pairs must be a whole number >= 1, got 0/);
+  assert.throws(() => K.correlationPropagation({ ...ok, correlation: [0, 2] }), /correlation\[1\] must be a correlation in \[-1, 1\], got 2/);
+  assert.throws(() => K.correlationPropagation({ ...ok, correlation: [0.5] }), /lists 1 correlations for 2 pairs; give one number, or one per pair/);
+  assert.throws(() => K.correlationPropagation({ ...ok, correlation: [] }), /got an empty list/);
   assert.throws(() => K.correlationPropagation({ ...ok, input: [[1]] }), /correlationPropagation does not take option "input"/);
   assert.throws(() => K.correlationPropagation({ ...ok, width: 0 }), /width must be a whole number >= 1, got 0/);
   const { pairs: _p, correlation: _c, ...net } = ok;
   assert.throws(() => K.jacobianMoments({ ...net, batch: 8 }), /jacobianMoments makes its own batch/);
   assert.throws(() => K.jacobianMoments({ ...net, outputGradient: [[1]] }), /jacobianMoments does not take option "outputGradient"/);
   assert.throws(() => K.jacobianMoments({ ...net, activation: 'gelu' }), /activation must be one of/);
+});
+
+test('one c_0 per pair: each pair is the pair a run with that c_0 alone would draw, through the same network', async () => {
+  const o = { depth: 6, width: 32, init: Math.sqrt(1.5 / 32), biasStd: 0.2, activation: 'tanh', seed: 9 };
+  const c0s = [0, 0.9, 0.999];
+  const mixed = await noLeak(() => K.correlationPropagation({ ...o, pairs: 3, correlation: c0s }));
+  c0s.forEach((c0, k) => {
+    const alone = K.correlationPropagation({ ...o, pairs: 3, correlation: c0 });
+    // Pair k draws a and e from the same rows of the same seeded streams, so its inputs and hence
+    // every layer's 1 - c are those of pair k of a run where every pair has this c_0.
+    assert.equal(mixed.inputCorrelations[k], alone.inputCorrelations[k]);
+    mixed.layers.forEach((l, i) => assertClose(l.pairs[k], alone.layers[i].pairs[k], 1e-6 * alone.layers[i].pairs[k] + 1e-12, `pair ${k}, layer ${i + 1}`));
+  });
+  // The averages are the averages of the pairs.
+  mixed.layers.forEach((l) => assertClose(l.decorrelation, l.pairs.reduce((s, d) => s + d, 0) / 3, 1e-12, 'mean of the pairs'));
+  assertClose(mixed.inputCorrelation, mixed.inputCorrelations.reduce((s, c) => s + c, 0) / 3, 1e-12, 'mean input correlation');
 });
 
 test('the views are seeded: the same seed, the same numbers', () => {

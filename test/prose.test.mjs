@@ -35,7 +35,7 @@ test('bad quotes get an Error naming the argument', () => {
   assert.throws(() => K.fixed(1, 1.5), /fixed\(digits\) must be a whole number from 0 to 15, got 1.5/);
   assert.throws(() => K.pct('0.5'), /pct\(fraction\) must be a finite number, got "0.5"/);
   assert.throws(() => K.prose`x ${NaN}`, /the value of \$\{\.\.\.\} number 1 is NaN; only finite numbers can be quoted/);
-  assert.throws(() => K.prose`x ${1} ${[2]}`, /number 2 must be a number, a string or a quote \(K.sig, K.fixed, K.pct\), got \[2\]/);
+  assert.throws(() => K.prose`x ${1} ${[2]}`, /number 2 must be a number, a string, a quote \(K.sig, K.fixed, K.pct\) or a fragment \(K.prose\), got \[2\]/);
   assert.throws(() => K.prose('x'), /prose is a template tag/);
   // Outside a notebook, md cannot show anything and says so.
   assert.throws(() => K.md`x`, /displayData shows output in a Jupyter notebook and needs the tslab kernel/);
@@ -47,6 +47,25 @@ test('prose: the template is raw markdown (LaTeX as written), numbers quoted wit
   assert.equal(p.markdown, 'A loss of 0.693 is $\\ln 2$, 50% of 3000 steps; `code` and ${not} a value; a word; 0.123.');
   assert.deepEqual(p.quotes.map(({ text, rule }) => [text, rule]), [['0.693', { fixed: 3 }], ['50%', { percent: 0 }], ['3000', { fixed: 0 }], ['0.123', { sig: 3 }]]);
   assert.equal(p.quotes[0].value, loss);
+});
+
+test('a K.prose fragment in a template: its markdown and its quotes join the paragraph, in order', () => {
+  const clause = (n) => (n > 0 ? K.prose`the first at ${K.sig(0.37912)} of ${n}` : 'none');
+  const p = K.prose`Above it ${K.fixed(0.25, 2)}; ${clause(3)}; then ${K.pct(0.5)}, ${clause(0)}.`;
+  assert.equal(p.markdown, 'Above it 0.25; the first at 0.379 of 3; then 50%, none.');
+  assert.deepEqual(p.quotes.map((q) => q.text), ['0.25', '0.379', '3', '50%']);
+  // A fragment's numbers are quotes, so typedNumbers finds nothing typed in the paragraph.
+  const nb = { cells: [{ cell_type: 'code', metadata: {}, source: ['K.md`...`'], outputs: [{ output_type: 'display_data',
+    data: { 'text/markdown': p.markdown }, metadata: { course: { quotes: p.quotes } } }] }] };
+  assert.deepEqual(typedNumbers(nb), []);
+});
+
+test('typedNumbers: a short quote does not cut a longer one apart', () => {
+  // The quote "0" comes first; subtracted first, it would split "0.631" and "7.5 × 10⁻⁷" and leave "0.63" and "7.5" behind.
+  const p = K.prose`Slope ${0}; accuracy ${K.fixed(0.6312, 3)}; a ratio of ${K.sig(7.5e-7, 2)}; ${1} layer.`;
+  const nb = { cells: [{ cell_type: 'code', metadata: {}, source: ['K.md`...`'], outputs: [{ output_type: 'display_data',
+    data: { 'text/markdown': p.markdown }, metadata: { course: { quotes: p.quotes } } }] }] };
+  assert.deepEqual(typedNumbers(nb), []);
 });
 
 test('quotedValue reads back every form a quote takes', () => {

@@ -21,6 +21,8 @@ export interface CorrelationLayer {
   decorrelation: number;
   /** The standard deviation of c_l over the pairs. */
   spread: number;
+  /** 1 - c_l of each pair, in the order of the pairs (and of `correlation` when it lists one c_0 per pair). */
+  pairs: number[];
 }
 
 export interface CorrelationPropagation {
@@ -28,6 +30,8 @@ export interface CorrelationPropagation {
   widths: number[];
   /** The input pairs' correlation (float64, over the n_0 entries), averaged over the pairs. */
   inputCorrelation: number;
+  /** Each pair's input correlation (float64, over the n_0 entries). */
+  inputCorrelations: number[];
   /** layers[l - 1] is layer l. */
   layers: CorrelationLayer[];
 }
@@ -35,8 +39,12 @@ export interface CorrelationPropagation {
 export interface CorrelationOptions extends Omit<NetworkOptions, 'batch' | 'input' | 'outputGradient'> {
   /** How many pairs of inputs (the batch is twice this). */
   pairs: number;
-  /** The correlation c_0 the two inputs of each pair are drawn with, in [-1, 1]. */
-  correlation: number;
+  /**
+   * The correlation c_0 the two inputs of each pair are drawn with, in [-1, 1]: one number for
+   * every pair, or a list of `pairs` numbers, one per pair (to send pairs of different
+   * similarity through the same network).
+   */
+  correlation: number | readonly number[];
 }
 
 const { batch: _batch, input: _input, outputGradient: _gradient, ...NETWORK } = NETWORK_OPTIONS;
@@ -45,10 +53,15 @@ const CORRELATION_OPTIONS = {
   ...NETWORK,
   batch: passThrough<undefined>(),
   pairs: required(checkPositiveInt),
-  correlation: required((name: string, v: unknown) => {
-    const c = checkFinite(name, v);
-    if (c < -1 || c > 1) throw new Error(`${name} must be a correlation in [-1, 1], got ${describe(v)}`);
-    return c;
+  correlation: required((name: string, v: unknown): number | number[] => {
+    const one = (label: string, x: unknown) => {
+      const c = checkFinite(label, x);
+      if (c < -1 || c > 1) throw new Error(`${label} must be a correlation in [-1, 1], got ${describe(x)}`);
+      return c;
+    };
+    if (!Array.isArray(v)) return one(name, v);
+    if (v.length === 0) throw new Error(`${name} must be a correlation in [-1, 1] or a list of one per pair, got an empty list`);
+    return v.map((x, k) => one(`${name}[${k}]`, x));
   }),
 };
 
@@ -56,22 +69,25 @@ const CORRELATION_OPTIONS = {
 const partnerSeed = (seed: Seed) => `${SEEDS.input(seed)}/partner`;
 
 /**
- * Draws `pairs` pairs of inputs a, b = c_0 a + sqrt(1 - c_0^2) e (a, e independent
- * standard normal vectors of n_0 entries, times inputStd; a from `${seed}/input`, e from
- * `${seed}/input/partner`), runs them through the network as rows 2k and 2k + 1 of one
- * batch, and returns per layer the mean square of the pre-activations and the correlation
- * of each pair's two pre-activation vectors,
+ * Draws `pairs` pairs of inputs a, b = c_0 a + sqrt(1 - c_0^2) e (one c_0 for every pair,
+ * or one per pair; a, e independent standard normal vectors of n_0 entries, times
+ * inputStd; a from `${seed}/input`, e from `${seed}/input/partner`), runs them through the
+ * network as rows 2k and 2k + 1 of one batch, and returns per layer the mean square of the
+ * pre-activations and the correlation of each pair's two pre-activation vectors,
  *
  *   c_l = sum_i z_a,i z_b,i / sqrt(sum_i z_a,i^2  sum_i z_b,i^2),
  *
- * averaged over the pairs (computed on the device, 1 - c_l from |z_a - z_b| so that it
- * stays accurate near 1). Takes the engine's network options (biasStd among them) but not
+ * averaged over the pairs, and each pair's 1 - c_l (computed on the device from
+ * |z_a - z_b|, so that it stays accurate near 1). Takes the engine's network options (biasStd among them) but not
  * batch or input, which it makes. Leaves no tensors behind.
  */
 export function correlationPropagation(options: CorrelationOptions): CorrelationPropagation {
   const o = checkOptions('correlationPropagation', options, CORRELATION_OPTIONS);
   if (o.batch !== undefined) throw new Error('correlationPropagation makes its own batch: give pairs (the batch is twice that), not batch');
-  const c0 = o.correlation;
+  const c0s = Array.isArray(o.correlation) ? o.correlation : Array<number>(o.pairs).fill(o.correlation as number);
+  if (c0s.length !== o.pairs) {
+    throw new Error(`correlationPropagation: correlation lists ${c0s.length} correlations for ${o.pairs} pairs; give one number, or one per pair`);
+  }
   // A plan first, to learn n_0 (and check every other option); then the input pairs.
   const probe = planNetwork({ ...o, batch: 2 * o.pairs });
   const n0 = probe.widths[0];
@@ -79,9 +95,10 @@ export function correlationPropagation(options: CorrelationOptions): Correlation
   const a = sampleInit(1, [o.pairs, n0], SEEDS.input(o.seed));
   const e = sampleInit(1, [o.pairs, n0], partnerSeed(o.seed));
   const input = new Float32Array(2 * o.pairs * n0);
-  let inputCorrelation = 0;
-  const side = Math.sqrt(1 - c0 * c0);
+  const inputCorrelations: number[] = [];
   for (let k = 0; k < o.pairs; k++) {
+    const c0 = c0s[k];
+    const side = Math.sqrt(1 - c0 * c0);
     let [ab, aa, bb] = [0, 0, 0];
     for (let i = 0; i < n0; i++) {
       const x = std * a[k * n0 + i];
@@ -92,8 +109,9 @@ export function correlationPropagation(options: CorrelationOptions): Correlation
       aa += x * x;
       bb += Math.fround(y) ** 2;
     }
-    inputCorrelation += ab / Math.sqrt(aa * bb) / o.pairs;
+    inputCorrelations.push(ab / Math.sqrt(aa * bb));
   }
+  const inputCorrelation = inputCorrelations.reduce((s, c) => s + c / o.pairs, 0);
   const { inputStd: _std, ...rest } = o;
   const plan = planNetwork({ ...rest, batch: 2 * o.pairs, input });
   const run = runNetwork(plan, { preActivation: { moments: true, pairs: true } });
@@ -101,7 +119,7 @@ export function correlationPropagation(options: CorrelationOptions): Correlation
     const d = preActivation!.pairs!;
     const decorrelation = d.reduce((s, v) => s + v, 0) / d.length;
     const spread = Math.sqrt(d.reduce((s, v) => s + (v - decorrelation) ** 2, 0) / d.length);
-    return { layer, width, variance: preActivation!.moments!.meanSquare, correlation: 1 - decorrelation, decorrelation, spread };
+    return { layer, width, variance: preActivation!.moments!.meanSquare, correlation: 1 - decorrelation, decorrelation, spread, pairs: Array.from(d) };
   });
-  return { widths: run.widths, inputCorrelation, layers };
+  return { widths: run.widths, inputCorrelation, inputCorrelations, layers };
 }

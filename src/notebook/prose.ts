@@ -100,12 +100,19 @@ export interface Prose {
   quotes: Quote[];
 }
 
-/** What a template's ${...} may hold. */
-export type ProseValue = Quote | number | string;
+/**
+ * What a template's ${...} may hold: a number, a quote, a string, or a fragment made by
+ * `prose` (a clause whose numbers are quotes, for a part of a sentence that depends on a result:
+ * `${n > 0 ? K.prose\`the first at ${K.sig(x)}\` : 'none'}`).
+ */
+export type ProseValue = Quote | number | string | Prose;
 
-function quoteOf(value: unknown, position: number): Quote | string {
+const isFragment = (v: unknown): v is Prose =>
+  !!v && typeof v === 'object' && typeof (v as Prose).markdown === 'string' && Array.isArray((v as Prose).quotes);
+
+function quoteOf(value: unknown, position: number): Quote | string | Prose {
   if (value instanceof Quoted) return value;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string' || isFragment(value)) return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
       throw new Error(`md: the value of \${...} number ${position + 1} is ${value}; only finite numbers can be quoted`);
@@ -113,7 +120,7 @@ function quoteOf(value: unknown, position: number): Quote | string {
     if (Number.isInteger(value)) return new Quoted(value, minus(String(value)), { fixed: 0 });
     return sig(value);
   }
-  throw new Error(`md: \${...} number ${position + 1} must be a number, a string or a quote (K.sig, K.fixed, K.pct), got ${describe(value)}`);
+  throw new Error(`md: \${...} number ${position + 1} must be a number, a string, a quote (K.sig, K.fixed, K.pct) or a fragment (K.prose), got ${describe(value)}`);
 }
 
 /** The paragraph a `K.md` template makes, without showing it (what tests and other renderers use). */
@@ -126,6 +133,9 @@ export function prose(strings: TemplateStringsArray, ...values: ProseValue[]): P
     const q = quoteOf(v, i);
     if (typeof q === 'string') {
       markdown += q;
+    } else if (isFragment(q)) {
+      quotes.push(...q.quotes);
+      markdown += q.markdown;
     } else {
       quotes.push({ value: q.value, text: q.text, rule: q.rule });
       markdown += q.text;

@@ -160,6 +160,14 @@ function correlationTerms(p: Params, a: ScalarActivation, q: number, c: number):
 }
 
 /**
+ * sigma_w^2 E[phi(u1) phi(u2)] + sigma_b^2 alone: the first of correlationTerms, to the last
+ * bit (expect2 sums each pair on its own), at half the cost.
+ */
+function covarianceTerm(p: Params, a: ScalarActivation, q: number, c: number): number {
+  return p.weightVariance * expect2([[a.f, a.f]], q, c, a.kinked, a.odd)[0] + p.biasVariance;
+}
+
+/**
  * c* and chi_c in the chaotic phase (chi_1 > 1, q* finite): the root in [0, 1) of
  * F(c) = C(c) - c. C is a power series in c with non-negative coefficients (the squares of
  * phi's Hermite coefficients), so F is convex on [0, 1] with F(0) >= 0, F(1) = 0 and
@@ -254,7 +262,7 @@ export function correlationMap(options: Omit<MeanFieldOptions, 'startVariance'>,
   checkPositive('q', q);
   if (checkFinite('c', c) < -1 || c > 1) throw new Error(`c must be a correlation in [-1, 1], got ${describe(c)}`);
   const a = SCALAR_ACTIVATIONS[p.activation];
-  return correlationTerms(p, a, q, c)[0] / correlationTerms(p, a, q, 1)[0];
+  return covarianceTerm(p, a, q, c) / covarianceTerm(p, a, q, 1);
 }
 
 export interface ActivationMoments {
@@ -297,10 +305,35 @@ export function criticalWeightVariance(options: { activation: Activation; biasVa
   }
   let lo = hi / 2;
   while (excess(lo) > 0) lo /= 2;
+  return illinois(excess, lo, hi);
+}
+
+/**
+ * The root of an increasing G in [lo, hi] (G(lo) <= 0 < G(hi)) to 1e-13 relative, by the
+ * Illinois method: regula falsi that halves the weight of an end kept twice, so it converges
+ * superlinearly (about 10 evaluations where bisection takes 45) and never leaves the bracket.
+ */
+function illinois(G: (x: number) => number, lo: number, hi: number): number {
+  let gLo = G(lo);
+  if (gLo === 0) return lo;
+  let gHi = G(hi);
+  let kept = 0; // +1: lo was kept last time, -1: hi was
   for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (excess(mid) > 0) hi = mid;
-    else lo = mid;
+    let x = (lo * gHi - hi * gLo) / (gHi - gLo);
+    if (!(x > lo && x < hi)) x = (lo + hi) / 2;
+    const g = G(x);
+    if (g === 0) return x;
+    if (g < 0) {
+      lo = x;
+      gLo = g;
+      if (kept === -1) gHi /= 2;
+      kept = -1;
+    } else {
+      hi = x;
+      gHi = g;
+      if (kept === 1) gLo /= 2;
+      kept = 1;
+    }
   }
   return (lo + hi) / 2;
 }
