@@ -31,6 +31,7 @@ export async function pageWeights(dir, pages = sitePages(dir), browser = null) {
   try {
     for (const html of pages) {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      page.setDefaultTimeout(120000); // a loaded machine takes more than the default 30 s to draw a chapter
       const files = {};
       await page.route('**/*', (route) => {
         const url = route.request().url();

@@ -193,7 +193,7 @@ export function renderChapter(nb, name) {
       if (isProseCell(cell)) {
         return (cell.outputs ?? []).map((o) => {
           const md = o.data?.['text/markdown'];
-          // data-cell: the live page finds the cell (and its hidden code) by it.
+          // data-cell: the cell's index in the notebook, by which live mode finds it (and its hidden code).
           return md ? `<section class="md" data-cell="${i}">${renderMarkdown(text(md), where, ctx)}</section>` : renderOutput(o);
         }).join('\n');
       }

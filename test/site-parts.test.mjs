@@ -47,7 +47,7 @@ A second section with the same title.
 const TWO = notebook(`%% md
 # 2. He initialization
 
-A ReLU keeps half.
+A ReLU keeps half. Here the helpers set every layer's scale.
 
 ## References
 
@@ -76,7 +76,7 @@ test('sections: every heading gets a unique id and a link to itself; prose cells
   assert.match(why.text, /\\chi_1 = \\sigma_w\^2/, 'the section text holds its math as TeX');
   assert.equal(why.code, 'const lsuvScale = K.lsuvInit(model);', 'and its code');
   assert.match(ch.sections.at(-1).text, /The edge of chaos sits at \\chi_1 = 1, measured here as 1\.002\./, 'a prose cell reads as prose');
-  assert.match(ch.article, /<section class="md"><div class="heading"><h2 id="measured">/, 'rendered as prose, not as an output');
+  assert.match(ch.article, /<section class="md" data-cell="\d+"><div class="heading"><h2 id="measured">/, 'rendered as prose, not as an output');
 });
 
 test('outline: the chapters, and the current one\'s sections with level 3 nested', () => {
@@ -107,6 +107,13 @@ test('search: the index finds prose, math (as TeX, as typed, by name), code and 
   assert.equal(first('lsuvInit'), '01-one.html#why-sigma_w2-matters', 'code');
   const [hit] = search('He', 5);
   assert.ok(!/t<mark>he/i.test(hit.snippet), `only whole words are marked: ${hit.snippet}`);
+  // A word under three letters finds itself alone: "He" is not the start of "Here" or "helpers".
+  assert.ok(!search('He', 5).some((r) => /<mark>he/i.test(r.snippet.replace(/<mark>He<\/mark>(?![a-z])/g, ''))), 'a short word marks only itself');
+  assert.ok(!search('helpers He', 5).some((r) => /<mark>Here/.test(r.snippet)), 'not the start of a longer word');
+  // A longer one finds the words it starts, and marks them whole.
+  const [part] = search('initializ', 5);
+  assert.equal(part?.href, '02-two.html#2-he-initialization');
+  assert.match(search('helper', 5)[0]?.snippet ?? '', /<mark>helpers<\/mark>/, 'the start of a word, marked to its end');
   assert.deepEqual(search('nothing like this anywhere', 5), []);
 });
 

@@ -139,6 +139,7 @@ test('the site has exactly the pages these tests open', () => {
 for (const html of PAGES) {
   test(`${html} fits a phone's width: nothing but code and wide outputs scrolls sideways`, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
+    page.setDefaultTimeout(120000); // a shared machine can be slow (30 s timed out loading a chapter)
     await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     // What sticks out: elements past the right edge that no sideways scroller holds (charts' SVG aside).

@@ -22,7 +22,9 @@
       var t = term.toLowerCase();
       return GREEK[t] || t;
     },
-    searchOptions: { boost: { s: 3, c: 2, t: 1, x: 1, k: 0.5 }, prefix: true, fuzzy: 0.15, combineWith: 'AND' },
+    // A word of three letters or more also finds the words it starts ("initializ" finds
+    // "initialization"); a shorter one only itself, so that "He" does not find "helpers".
+    searchOptions: { boost: { s: 3, c: 2, t: 1, x: 1, k: 0.5 }, prefix: function (term) { return term.length >= 3; }, fuzzy: 0.15, combineWith: 'AND' },
   };
 
   var index = null;
@@ -45,8 +47,11 @@
   // Where a word starts: not inside another word ("he" is not in "the").
   var START = '(^|[^\\p{L}\\p{N}])';
 
-  /** A window of `text` around the first place one of `words` starts (the first that does), with the words marked. */
-  function snippet(text, words) {
+  /**
+   * A window of `text` around the first place one of `words` starts (the first that does), with
+   * `marks` marked: whole words, or the start of a word for a mark that ends in '*'.
+   */
+  function snippet(text, words, marks) {
     var at = -1;
     for (var i = 0; i < words.length && at < 0; i++) {
       var m = new RegExp(START + quote(words[i]), 'iu').exec(text);
@@ -57,9 +62,11 @@
     var end = Math.min(text.length, at + 150);
     if (start > 0) start = text.indexOf(' ', start) + 1 || start;
     var piece = (start > 0 ? '… ' : '') + text.slice(start, end) + (end < text.length ? ' …' : '');
-    var marks = words.filter(function (w) { return w.length > 1; }).map(quote);
+    var patterns = marks.filter(function (w) { return w.replace(/\*$/, '').length > 1; })
+      .sort(function (a, b) { return b.length - a.length; })
+      .map(function (w) { return /\*$/.test(w) ? quote(w.slice(0, -1)) + '[\\p{L}\\p{N}]*' : quote(w) + '(?![\\p{L}\\p{N}])'; });
     var html = escape(piece);
-    if (marks.length) html = html.replace(new RegExp(START + '(' + marks.join('|') + ')', 'giu'), '$1<mark>$2</mark>');
+    if (patterns.length) html = html.replace(new RegExp(START + '(' + patterns.join('|') + ')', 'giu'), '$1<mark>$2</mark>');
     return html;
   }
 
@@ -80,8 +87,11 @@
     return results.slice(0, limit || 20).map(function (r) {
       var d = docs[r.id];
       var terms = [phrase].concat(r.terms, words);
-      var fromText = snippet(d.t, terms);
-      var fromCode = fromText ? null : snippet(d.k, terms);
+      // Marked: the phrase, the words the index matched, and what the reader typed (a word
+      // of three letters or more as the start of a word, as the search takes it).
+      var marks = [phrase].concat(r.terms, words.map(function (w) { return w.length >= 3 ? w + '*' : w; }));
+      var fromText = snippet(d.t, terms, marks);
+      var fromCode = fromText ? null : snippet(d.k, terms, marks);
       return {
         href: d.p + (d.a ? '#' + d.a : ''),
         chapter: d.c,

@@ -6,7 +6,8 @@
 // For code that adds to a page later (live mode): <html data-theme="light|dark"> and the CSS
 // variables of course.css give the colours; document gets a 'course-theme' event when the
 // theme changes; window.courseCharts.draw(el, figure) draws a chart in the page's theme and
-// keeps it in step (plotHtml's charts call it themselves).
+// keeps it in step (plotHtml's charts call it themselves); a 'course-output' event that
+// bubbles from an added output lets a box that scrolls sideways take the keyboard focus.
 (function () {
   var doc = document.documentElement;
   var KEY = 'course-theme';
@@ -184,6 +185,9 @@
     search();
     scrollers();
     window.addEventListener('resize', scrollers);
+    // An output added later (live mode announces each with a bubbling 'course-output' event)
+    // may scroll sideways too.
+    document.addEventListener('course-output', scrollers);
   });
 
   /** Boxes that scroll sideways (wide code, tables, formulas) take the keyboard focus, so the arrow keys scroll them. */
