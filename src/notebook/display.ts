@@ -1,21 +1,14 @@
 /**
- * The one door to the notebook front end. tslab's display functions throw "Not ready"
- * outside a kernel; this module says so in words instead.
+ * The one door to the notebook front end: tslab's kernel in Node, the live page's kernel in
+ * a browser (src/platform/). Outside a kernel there is nowhere to show output, and this
+ * module says so in words (tslab itself throws "Not ready").
  */
-import type { Display } from 'tslab';
+import { platform } from '../platform';
+import type { UpdatableDisplay } from '../platform';
 
-function tslab(): typeof import('tslab') {
-  return require('tslab');
-}
-
-/** True inside a tslab kernel that is executing a cell. */
+/** True inside a kernel that is executing a cell. */
 export function inKernel(): boolean {
-  try {
-    // lastWriteDisplayData is set by the kernel while a cell runs.
-    return require('tslab/dist/jupyter').lastWriteDisplayData != null;
-  } catch {
-    return false;
-  }
+  return platform.frontend.inKernel();
 }
 
 function requireKernel(what: string): void {
@@ -26,21 +19,27 @@ function requireKernel(what: string): void {
 
 export function displayHtml(html: string): void {
   requireKernel('displayHtml');
-  tslab().display.html(html);
+  platform.frontend.display({ 'text/html': html });
+}
+
+/** A display whose HTML can be replaced in place (for live plots and progress). */
+export interface HtmlDisplay {
+  html(html: string): void;
 }
 
 /** A display that can be overwritten in place (for live plots and progress). */
-export function newDisplay(): Display {
+export function newDisplay(): HtmlDisplay {
   requireKernel('newDisplay');
-  return tslab().newDisplay();
+  const d: UpdatableDisplay = platform.frontend.newDisplay();
+  return { html: (html) => d.show({ 'text/html': html }) };
 }
 
 /**
  * Shows one output of several formats (a MIME bundle) with its metadata, as Jupyter's
- * display_data message carries them; tslab's display functions send one format and no
- * metadata.
+ * display_data message carries them (tslab's own display functions send one format and no
+ * metadata; src/platform/node.ts sends the bundle).
  */
 export function displayData(data: Record<string, string>, metadata: Record<string, unknown> = {}): void {
   requireKernel('displayData');
-  require('tslab/dist/jupyter').lastWriteDisplayData({ data, metadata, transient: {} }, false);
+  platform.frontend.display(data, metadata);
 }

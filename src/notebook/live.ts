@@ -1,6 +1,5 @@
-import type { Display } from 'tslab';
 import { escapeHtml } from '../core/html';
-import { inKernel, newDisplay } from './display';
+import { HtmlDisplay, inKernel, newDisplay } from './display';
 import { Figure, PlotOptions, Trace, figure, plotHtml } from './plot';
 
 /** At most this many updates a second, so a fast loop does not flood the front end. */
@@ -16,7 +15,7 @@ function throttled(show: (html: string) => void) {
   };
 }
 
-function display(): Display | null {
+function display(): HtmlDisplay | null {
   return inKernel() ? newDisplay() : null;
 }
 

@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { stringHash } from '../core/hash';
 import { escapeHtml } from '../core/html';
+import { platform } from '../platform';
 import { displayHtml } from './display';
 import { formatNumber } from './table';
 
@@ -228,7 +228,7 @@ const VISUALLY_HIDDEN = 'position:absolute;width:1px;height:1px;margin:-1px;padd
 export function plotHtml(fig: Figure): string {
   const json = JSON.stringify(fig).replace(/</g, '\\u003c');
   // A stable id (content plus order) keeps two open notebooks from sharing one.
-  const id = `plot-${createHash('sha1').update(json).digest('hex').slice(0, 10)}-${++plotCount}`;
+  const id = `plot-${stringHash(json)}-${++plotCount}`;
   const height = Number(fig.layout.height) || 420;
   return [
     `<div class="course-chart"><div id="${id}" class="course-plot" role="figure" aria-label="${attr(chartName(fig))}" aria-describedby="${id}-about" style="width:100%;height:${height}px"></div>`,
@@ -292,7 +292,7 @@ export const PLOTLY_MARKER = 'data-course-asset="plotly"';
  * would capture the bundle as an AMD module; hiding `define` makes it set window.Plotly.
  */
 export function plotlyBundleHtml(): string {
-  const bundle = readFileSync(require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js'), 'utf8');
+  const bundle = platform.packageFile('plotly.js-cartesian-dist-min/plotly-cartesian.min.js');
   return `<script ${PLOTLY_MARKER}>(function () { var d = window.define; window.define = undefined; try {\n${bundle.replace(/<\/script/gi, '<\\/script')}\n} finally { window.define = d; } })();</script>`;
 }
 
