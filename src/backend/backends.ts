@@ -24,6 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe } from '../core/checks';
+import { pin, runOnBackend, switchToInitialized } from './switch';
 import { registerWasmKernels } from './wasm-kernels';
 
 /** Values of the TFJS_BACKEND environment variable. */
@@ -67,8 +68,6 @@ export interface Backends {
 
 let active: Promise<Backends> | undefined;
 let chosen: Backends | undefined;
-/** Inside withBackend: everything runs on the backend it named, large passes too. */
-let pinned = false;
 
 function tryRequire(id: string): boolean {
   try {
@@ -196,25 +195,13 @@ export function backendSummary(b: Backends | undefined = chosen): string {
  * as it uses them. fn must not be async: the backend is restored when it returns.
  */
 export function withBackend<T>(name: string, fn: () => T): T {
-  const previous = tf.getBackend();
-  const wasPinned = pinned;
-  if (name !== previous) switchTo(name);
-  pinned = true;
-  try {
-    return fn();
-  } finally {
-    pinned = wasPinned;
-    if (name !== previous) switchTo(previous);
-  }
+  return runOnBackend(name, fn, switchTo);
 }
 
 function switchTo(name: string): void {
   // tfjs-node, where the course would use it for large passes, is loaded on first use.
   if (!tf.engine().registry[name] && chosen?.large === name && name !== chosen.main) loadLarge(chosen);
-  if (!tf.engine().registry[name]) throw new Error(`the ${name} backend is not initialized: call initBackend() first (backends() says which are in use)`);
-  // For an initialized backend setBackend switches before it returns (it awaits nothing).
-  void tf.setBackend(name);
-  if (tf.getBackend() !== name) throw new Error(`could not switch to the ${name} backend`);
+  switchToInitialized(name);
 }
 
 /**
@@ -225,7 +212,7 @@ function switchTo(name: string): void {
  */
 export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PRODUCT): T {
   const b = chosen;
-  if (!b || pinned || b.large === b.main || multiplyAdds < threshold || tf.getBackend() !== b.main) return fn();
+  if (!b || pin.on || b.large === b.main || multiplyAdds < threshold || tf.getBackend() !== b.main) return fn();
   if (!tf.engine().registry[b.large] && !loadLarge(b)) return fn();
   return withBackend(b.large, fn);
 }

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../core/checks';
+import { runOnBackend } from './switch';
 import { registerWasmKernels } from './wasm-kernels';
 
 /** The backends a page can ask for ('auto' is wasm). */
@@ -43,7 +44,6 @@ export function configureBackends(options: { requested: string; loaded: readonly
 
 let active: Promise<Backends> | undefined;
 let chosen: Backends | undefined;
-let pinned = false;
 
 async function load(name: string): Promise<boolean> {
   if (!available.includes(name)) return false;
@@ -90,22 +90,7 @@ export function backendSummary(b: Backends | undefined = chosen): string {
 
 /** Runs fn with `name` as the current backend (initialized already), then the previous one again. */
 export function withBackend<T>(name: string, fn: () => T): T {
-  const previous = tf.getBackend();
-  const wasPinned = pinned;
-  if (name !== previous) switchTo(name);
-  pinned = true;
-  try {
-    return fn();
-  } finally {
-    pinned = wasPinned;
-    if (name !== previous) switchTo(previous);
-  }
-}
-
-function switchTo(name: string): void {
-  if (!tf.engine().registry[name]) throw new Error(`the ${name} backend is not initialized: call initBackend() first (backends() says which are in use)`);
-  void tf.setBackend(name);
-  if (tf.getBackend() !== name) throw new Error(`could not switch to the ${name} backend`);
+  return runOnBackend(name, fn);
 }
 
 /** In a browser every pass runs on the one backend, whatever its size. */
