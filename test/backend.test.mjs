@@ -182,3 +182,9 @@ test('subnormal floats: TensorFlow (tfjs-node) flushes them to zero, wasm keeps 
   assert.deepEqual(onWasm.counts, [1, 2, 0, 0, 0]);
   assert.deepEqual(onTf.counts, [0, 3, 0, 0, 0]);
 });
+
+test("the browser's backend module exports everything Node's does (the live bundle swaps one for the other)", () => {
+  const browser = Object.keys(require('../dist/backend/browser.js'));
+  const missing = Object.keys(require('../dist/backend/backends.js')).filter((name) => !browser.includes(name));
+  assert.deepEqual(missing, [], 'exported by src/backend/backends.ts but not by src/backend/browser.ts');
+});

@@ -23,6 +23,8 @@ export const BACKEND_ENV = "The page's backend";
 
 /** As in Node's module; in a browser no pass moves to another backend by its size. */
 export const LARGE_PRODUCT = 2 ** 24;
+/** As in Node's module, where a trainer's steps from this size on run on TensorFlow. */
+export const LARGE_TRAINING_STEP = 2 ** 20;
 
 /** The backends in use: `main` runs every op, `large` the large passes (the same one here). */
 export interface Backends {
@@ -94,7 +96,8 @@ export function withBackend<T>(name: string, fn: () => T): T {
 }
 
 /** In a browser every pass runs on the one backend, whatever its size. */
-export function onBackendFor<T>(multiplyAdds: number, fn: () => T): T {
+export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PRODUCT): T {
   void multiplyAdds;
+  void threshold;
   return fn();
 }
