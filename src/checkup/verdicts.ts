@@ -46,7 +46,7 @@ export const REPORT_LIMITS = {
   saturatedWarn: 0.15,
   saturatedBad: 0.3,
   /**
-   * Dead units get no gradient, now or later. A few are harmless (a healthy He layer on MNIST
+   * Dead units get no gradient while they stay dead. A few are harmless (a healthy He layer on MNIST
    * has one or two in a hundred); beyond deadWarn of the layer they are worth a look, beyond
    * deadBad the layer has lost a part of its width.
    */
@@ -119,9 +119,12 @@ export function layerVerdicts(report: InitReport, i: number): Verdict[] {
   } else if (w.shape === 'other' && Math.abs(w.stats.mean) > 0.2 * w.stats.std) {
     out.push(verdict('bad', 'weightMean', `the weights' mean is ${num(w.stats.mean)}, ${num(Math.abs(w.stats.mean) / w.stats.std)} of their std: every unit adds the same offset, the inputs' mean times the mean weight (tf.initializers.randomUniform({ minval: 0 }) does this: it drops the 0 and samples [-0.05, maxval))`, ruleFix(l)));
   }
-  if (w.match?.truncationPitfall) {
+  // Not on the output layer: there a smaller draw is no harm, and its own verdicts (the initial
+  // loss, the output's update) say whether to draw it smaller still, which K.tfInitializer is not.
+  if (w.match?.truncationPitfall && !l.isOutput) {
     const name = w.match.source?.match(/TensorFlow\.js's (\w+)/)?.[1] ?? 'heNormal';
-    out.push(verdict('warn', 'truncationPitfall', `drawn at 0.88 of ${w.match.rule.label}'s std: TensorFlow.js's ${name} (and the default kernel initializer, glorotNormal) cuts a normal at 2 std without Keras's rescaling, so each such layer multiplies the signal's variance by 0.77`,
+    const also = name === 'glorotNormal' ? ', the default kernel initializer,' : ' (and the default kernel initializer, glorotNormal)';
+    out.push(verdict('warn', 'truncationPitfall', `drawn at 0.88 of ${w.match.rule.label}'s std: TensorFlow.js's ${name}${also} cuts a normal at 2 std without Keras's rescaling, so each such layer multiplies the signal's variance by 0.77`,
       `K.tfInitializer('${name}') samples as Keras does; so does the uniform form, '${name.replace('Normal', 'Uniform')}'`));
   }
 
@@ -135,7 +138,7 @@ export function layerVerdicts(report: InitReport, i: number): Verdict[] {
     }
     if (a.deadUnits !== null && a.deadUnits > REPORT_LIMITS.deadWarn * a.units) {
       const share = a.deadUnits / a.units;
-      const what = `${a.deadUnits} of ${a.units} ${l.activation} units are zero for every example in the batch (dead: no gradient reaches their weights, now or later)`;
+      const what = `${a.deadUnits} of ${a.units} ${l.activation} units are zero for every example in the batch (dead: no gradient reaches their weights; a first layer's stay dead, a deeper layer's can revive only as the layers below change)`;
       if (l.deadWithNegativeBias >= 0.8 * a.deadUnits) {
         out.push(verdict(share > REPORT_LIMITS.deadBad ? 'bad' : 'warn', 'deadUnits', `${what}; ${l.deadWithNegativeBias} of them have a negative bias larger than what the kernel adds`,
           `start the biases at 0 (Keras's default, 'zeros'), and draw the kernel by its rule (it is ${rule})`));
@@ -196,7 +199,7 @@ export function modelVerdicts(report: InitReport): Verdict[] {
   const biasFix = report.balanced ? '' : ', and set its bias to the log prior (report.priorBias)';
   if (excess > REPORT_LIMITS.biasWarn && report.logitSpread < REPORT_LIMITS.smallLogits && !report.balanced) {
     out.push(verdict(excess > REPORT_LIMITS.lossBad ? 'bad' : 'warn', 'outputBias', `the initial loss is ${num(report.loss)}, ${num(excess)} above the prior's entropy, ${num(report.constantLoss)} (the loss of predicting the class frequencies), with logits that hardly differ: the output bias does not predict the prior`,
-      'set the output bias to the log prior: layer.bias.write(tf.tensor(report.priorBias))'));
+      'set the output bias to the log prior: output.setWeights([output.getWeights()[0], tf.tensor1d(report.priorBias)]), where output is the model\'s last layer'));
   } else if (excess > REPORT_LIMITS.lossBad) {
     out.push(verdict('bad', 'outputTooLarge', `the initial loss is ${num(report.loss)}, against ${best} for the best constant prediction: the output layer is confidently wrong (logits spread ${num(report.logitSpread)} within an example), and the first steps of training only undo that (a hockey-stick loss curve)`,
       `draw the output layer small (K.tfInitializer('glorotUniform', { gain: 0.1 })) or zero (kernelInitializer: 'zeros')${biasFix}`));
