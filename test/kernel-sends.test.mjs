@@ -62,3 +62,17 @@ test('with the queue, 900 sends in a row all arrive, in order, once the event lo
   pub.close();
   sub.close();
 });
+
+test('while messages wait, a send on another socket waits behind them (Jupyter\'s order spans sockets: outputs before the reply)', async () => {
+  const a = await pair('first');
+  const b = await pair('second');
+  const order = [];
+  const n = 900;
+  for (let i = 0; i < n; i++) a.pub.send(String(i)).then(() => order.push(`a${i}`));
+  b.pub.send('0').then(() => order.push('b'));
+  const [gotA, gotB] = await Promise.all([drain(a.sub), drain(b.sub)]);
+  assert.deepEqual(gotA, Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(gotB, [0]);
+  assert.equal(order.indexOf('b'), n, 'the other socket\'s message went out after every waiting one');
+  for (const s of [a.pub, a.sub, b.pub, b.sub]) s.close();
+});

@@ -10,21 +10,25 @@
  * how many messages the notebook has sent, so a chapter that passes on a quiet machine can die
  * on a loaded one, whose slower loops draw more frames.
  *
- * queueKernelSends makes a send that would throw EBUSY wait behind the deferred one instead:
- * the messages keep their order and go out as soon as the event loop runs.
+ * queueKernelSends makes a send that would throw EBUSY wait instead, and with it every later
+ * send, on any of the kernel's sockets: the messages go out in the order tslab made them, as
+ * soon as the event loop runs. One queue for all sockets, not one per socket, because Jupyter's
+ * order spans them: a cell's outputs (iopub) come before its execute_reply (shell), and a front
+ * end that got the reply first would think the cell done while its outputs were still waiting.
  */
 const PATCHED = Symbol('course: sends queued');
 
 type Send = (this: object, ...args: unknown[]) => Promise<void>;
-/** Per socket (zeromq's sockets are not extensible): its last send, and the sends waiting behind it. */
-interface SendState {
-  last?: Promise<void>;
-  queue?: Promise<void>;
-  waiting: number;
+interface Waiting {
+  socket: object;
+  args: unknown[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 const isBusy = (e: unknown) => (e as { code?: string })?.code === 'EBUSY';
 const ignore = () => undefined;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Patches zeromq's Socket.send once per process (a no-op without zeromq); returns whether sends are queued. */
 export function queueKernelSends(): boolean {
@@ -38,31 +42,49 @@ export function queueKernelSends(): boolean {
   if (!proto || typeof proto.send !== 'function') return false;
   if (proto[PATCHED]) return true;
   const send = proto.send as Send;
-  const states = new WeakMap<object, SendState>();
-  const stateOf = (socket: object) => {
-    let s = states.get(socket);
-    if (!s) states.set(socket, (s = { waiting: 0 }));
-    return s;
-  };
-  const enqueue = (socket: object, s: SendState, args: unknown[]): Promise<void> => {
-    s.waiting++;
-    const after = s.queue ?? s.last ?? Promise.resolve();
-    const sent = after.catch(ignore).then(() => send.apply(socket, args));
-    s.queue = sent.then(ignore, ignore).then(() => {
-      if (--s.waiting === 0) s.queue = undefined;
-    });
+  // Per socket (zeromq's sockets are not extensible): its last send, which may be the deferred one.
+  const last = new WeakMap<object, Promise<void>>();
+  const waiting: Waiting[] = [];
+  let draining = false;
+
+  const trySend = (socket: object, args: unknown[]): Promise<void> => {
+    const sent = send.apply(socket, args);
+    last.set(socket, sent);
     return sent;
   };
+  // Sends the waiting messages in order. A send that meets a busy socket again (a long queue
+  // is itself a long run of sends) waits for that socket's deferred send, then tries again.
+  const drain = async () => {
+    draining = true;
+    while (waiting.length) {
+      const w = waiting[0];
+      try {
+        trySend(w.socket, w.args).then(w.resolve, w.reject);
+        waiting.shift();
+      } catch (e) {
+        if (!isBusy(e)) {
+          waiting.shift();
+          w.reject(e);
+          continue;
+        }
+        await (last.get(w.socket) ?? nextTurn()).then(ignore, ignore);
+        await nextTurn();
+      }
+    }
+    draining = false;
+  };
+  const enqueue = (socket: object, args: unknown[]) => new Promise<void>((resolve, reject) => {
+    waiting.push({ socket, args, resolve, reject });
+    if (!draining) void drain();
+  });
+
   function queuedSend(this: object, ...args: unknown[]): Promise<void> {
-    const s = stateOf(this);
-    if (s.queue) return enqueue(this, s, args);
+    if (waiting.length || draining) return enqueue(this, args);
     try {
-      const sent = send.apply(this, args);
-      s.last = sent;
-      return sent;
+      return trySend(this, args);
     } catch (e) {
       if (!isBusy(e)) throw e;
-      return enqueue(this, s, args);
+      return enqueue(this, args);
     }
   }
   // The native method is read-only but configurable.
