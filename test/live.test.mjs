@@ -199,7 +199,7 @@ describe('chapter 1, live, over HTTP', () => {
 
   test('an edited cell reruns with new output: heNormal -> glorotUniform gives other losses', { timeout: 10 * MINUTE }, async () => {
     const train = cell(page, 'const INITS');
-    const table = cell(page, "'final loss'");
+    const table = cell(page, "'loss at step 0'");
     const before = await outputText(table);
     const code = await train.locator('pre.code').innerText();
     assert.match(code, /'heNormal'\]/);
@@ -243,7 +243,7 @@ describe('chapter 1, live, over HTTP', () => {
       assert.equal(await runCell(probe), 'ok');
       return Number(await outputText(probe));
     };
-    const boundary = cell(page, "boundary(runs[2]");
+    const boundary = cell(page, 'boundary(heRun.params');
     assert.equal(await runCell(boundary), 'ok');
     const before = await count();
     for (let i = 0; i < 20; i++) assert.equal(await runCell(boundary), 'ok');
@@ -253,7 +253,7 @@ describe('chapter 1, live, over HTTP', () => {
 
   test('Interrupt ends a cell that never yields within 2 s, and the page still works', { timeout: 10 * MINUTE }, async () => {
     const first = cell(page, 'await K.setupChapter()');
-    const loop = cell(page, 'const heNet');
+    const loop = cell(page, 'boundary(constantNet');
     await typeInto(loop, 'let spins = 0;\nwhile (true) spins++;');
     await loop.locator('.live-run').click();
     await page.waitForFunction((el) => el.dataset.state === 'running', await loop.elementHandle());
