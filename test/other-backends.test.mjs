@@ -16,9 +16,11 @@ import { probeTfjsNode } from '../scripts/tfjs-node.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'test-output/notebooks-on-node');
 
-// Test files that run no TensorFlow.js op of the course (set-up, pages, Jupyter, the Python
-// references of the JavaScript samplers), or that run the notebooks themselves.
-const NOT_UNIT = new Set(['build', 'jupyter', 'lab', 'notebooks', 'other-backends', 'python-env', 'reference', 'setup', 'site', 'tfjs-node-setup']);
+// Test files that run no TensorFlow.js op of the course (set-up, pages, Jupyter, the kernel's
+// sockets, the Python references of the JavaScript samplers), or that run the notebooks
+// themselves. The page tests (live, site, site-parts) share one built site: two runs of them
+// side by side would build it at once.
+const NOT_UNIT = new Set(['build', 'jupyter', 'kernel-sends', 'lab', 'live', 'notebooks', 'other-backends', 'python-env', 'reference', 'setup', 'site', 'site-parts', 'tfjs-node-setup']);
 const unitTestFiles = () => readdirSync(join(root, 'test'))
   .filter((f) => f.endsWith('.test.mjs') && !NOT_UNIT.has(f.replace(/\.test\.mjs$/, '')))
   .sort()
