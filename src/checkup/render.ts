@@ -97,8 +97,9 @@ export function reportHtml(report: InitReport, caption?: string): string {
     const numbers = r.summary !== undefined
       ? `<td colspan="${NUMBERS.length}" style="${cellStyle}">${text(r.summary)}</td>`
       : NUMBERS.map((c) => `<td data-label="${escapeHtml(c)}" style="${cellStyle}">${text(r[c])}</td>`).join('');
-    return `<tr style="background:${tint}">${head}${numbers}</tr>` +
-      `<tr class="verdict" style="background:${tint}"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px;text-align:left">${text(r.verdict)}</td></tr>`;
+    // The tints are light, so the text says its colour: in a dark JupyterLab it would be light too.
+    return `<tr style="background:${tint};color:#1f2328">${head}${numbers}</tr>` +
+      `<tr class="verdict" style="background:${tint};color:#1f2328"><td colspan="${width}" style="padding:.1rem .45rem .45rem 1.5rem;font-size:13px;text-align:left">${text(r.verdict)}</td></tr>`;
   }).join('');
   const title = caption ?? `Init report: one batch of ${report.batchSize}, one ${report.optimizer} step at learning rate ${report.learningRate}; ✘ harmful, ⚠ worth fixing, ✔ fine`;
   const header = ['layer', ...NUMBERS].map((c) => `<th style="${cellStyle}">${escapeHtml(c)}</th>`).join('');
