@@ -19,7 +19,7 @@
 // section of its own (the in-browser timings, say): its default export, async (context) =>
 // section, runs after the built-in ones, in file-name order, with the context below.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -235,6 +235,7 @@ if (WITH_CHAPTERS) {
   const chapterRuns = Number(flag('--chapter-runs', 1));
   const rows = chapterFiles(flag('--only', undefined)).map((file) => ({ name: file, cells: {} }));
   const out = mkdtempSync(join(tmpdir(), 'bench-chapters-'));
+  mkdirSync(join(out, 'notebooks')); // executeNotebook writes the executed copy there
   for (const row of rows) {
     const runs = Object.fromEntries(runsOn.map((on) => [on.key, []]));
     for (let k = 0; k < chapterRuns; k++) {
