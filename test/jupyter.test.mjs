@@ -56,6 +56,11 @@ before(async () => {
   // A reader who answered "no" to JupyterLab's offer of news (its toast would cover the page).
   mkdirSync(join(work, '.settings/@jupyterlab/apputils-extension'), { recursive: true });
   writeFileSync(join(work, '.settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
+  // Every cell in the page: by default JupyterLab attaches cells to the page only as they come
+  // into view and skips the rendering of those out of view, so the page cannot say which cells
+  // have run or whether their plots drew. What runs, and how, is the same in every mode.
+  mkdirSync(join(work, '.settings/@jupyterlab/notebook-extension'), { recursive: true });
+  writeFileSync(join(work, '.settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(venvBin('jupyter-lab'), ['--no-browser', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.port_retries=0',
@@ -123,13 +128,21 @@ for (const file of chapters) {
           throw new Error(`the TypeScript kernel did not start (screenshot jupyterlab-${name}-no-kernel.png): ${e.message}`);
         });
       await menu(page, 'Run', 'Run All Cells');
-      // Run All queues every cell and marks it [*] until it has run; the run is over when no
-      // cell is marked and the kernel is idle.
+      // Run All queues every cell and marks it [*] until it has run; the run is over when every
+      // code cell of the notebook shows its execution count and the kernel is idle. (Read as
+      // textContent: the innerText of a cell whose rendering the browser skips is empty, and a
+      // wait on it once ended with cells out of view still running.)
       const prompts = '.jp-Notebook .jp-CodeCell .jp-InputPrompt';
-      await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => p.innerText.includes('*')), prompts, { timeout: 60000 });
-      await page.waitForFunction((sel) => ![...document.querySelectorAll(sel)].some((p) => p.innerText.includes('*')) &&
-        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle', prompts, { timeout: 9 * 60 * 1000, polling: 500 });
-      const errors = await page.$$eval(`.jp-OutputArea-output${STDERR}`, (els) => els.map((e) => e.innerText.slice(0, 500)));
+      // (A cell whose source is hidden, such as a prose cell, shows no prompt.)
+      const codeCells = JSON.parse(readFileSync(join(work, 'notebooks', file), 'utf8')).cells
+        .filter((c) => c.cell_type === 'code' && !c.metadata?.jupyter?.source_hidden).length;
+      await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')), prompts, { timeout: 60000 });
+      // (A cell that fails stops Run All: then the run is over too, and the check below names it.)
+      await page.waitForFunction(([sel, n, stderr]) => ![...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')) &&
+        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle' &&
+        ([...document.querySelectorAll(sel)].filter((p) => /\[\d+\]/.test(p.textContent)).length === n || document.querySelector(stderr)),
+      [prompts, codeCells, `.jp-OutputArea-output${STDERR}`], { timeout: 9 * 60 * 1000, polling: 500 });
+      const errors = await page.$$eval(`.jp-OutputArea-output${STDERR}`, (els) => els.map((e) => e.textContent.slice(0, 500)));
       assert.deepEqual(errors, [], 'outputs with an error or stderr');
       const plots = await page.locator('.course-plot').count();
       assert.ok(plots > 0, 'the chapter has plots');
@@ -150,6 +163,8 @@ for (const file of chapters) {
         assert.ok(Date.now() < deadline, 'File > Save Notebook wrote the outputs');
         await new Promise((r) => setTimeout(r, 300));
       }
+      assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code' && c.execution_count == null).map((c) => [].concat(c.source).join('').slice(0, 80)), [],
+        'code cells the saved notebook has not run');
       assert.equal(plotsIn(nb), plots, 'every plot of the saved notebook was on the page');
       saved.set(file, { path, plots });
       assert.deepEqual(problems.filter((p) => !LAB_DEBUGGER_NOISE.test(p)), [], 'errors on the page');
@@ -181,7 +196,7 @@ for (const file of chapters) {
       await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
       assert.equal(await page.locator('.course-plot').count(), run.plots, 'the export has every plot');
       assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
-      const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.innerText.slice(0, 500)));
+      const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.textContent.slice(0, 500)));
       assert.deepEqual(errors, [], 'outputs with an error or stderr');
       await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(shots, `nbconvert-${name}.png`) });
