@@ -5,7 +5,7 @@
 // makes of it, `jupyter nbconvert --to html`, is opened with the network cut off: its plots
 // must render (its math is typeset by MathJax from a CDN, so offline it shows as TeX).
 // The notebooks are copied first, so no save can ever write outputs into the sources.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -112,68 +112,78 @@ async function unrenderedPlots(page) {
 
 const saved = new Map();
 
+// Two chapters at a time, each in its own page and kernel: a kernel computes on one core, and
+// the machine has two.
+describe('the chapters in JupyterLab, two at a time', { concurrency: 2 }, () => {
+  for (const file of chapters) {
+    const name = file.replace(/\.ipynb$/, '');
+    test(`${file} runs in JupyterLab with Run > Run All Cells: plots render, no cell shows an error`, { timeout: 10 * 60 * 1000 }, async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      try {
+        await page.goto(`${base}/lab/tree/notebooks/${file}?token=${token}&reset`);
+        // The notebook's own kernel (tslab, "TypeScript") has started and is connected.
+        await page.waitForFunction(() => document.querySelector('.jp-NotebookPanel .jp-KernelName')?.innerText.trim() === 'TypeScript' &&
+          document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle', null, { timeout: 120000 })
+          .catch(async (e) => {
+            await page.screenshot({ path: join(shots, `jupyterlab-${name}-no-kernel.png`) });
+            throw new Error(`the TypeScript kernel did not start (screenshot jupyterlab-${name}-no-kernel.png): ${e.message}`);
+          });
+        await menu(page, 'Run', 'Run All Cells');
+        // Run All queues every cell and marks it [*] until it has run; the run is over when every
+        // code cell of the notebook shows its execution count and the kernel is idle. (Read as
+        // textContent: the innerText of a cell whose rendering the browser skips is empty, and a
+        // wait on it once ended with cells out of view still running.)
+        const prompts = '.jp-Notebook .jp-CodeCell .jp-InputPrompt';
+        // (A cell whose source is hidden, such as a prose cell, shows no prompt.)
+        const codeCells = JSON.parse(readFileSync(join(work, 'notebooks', file), 'utf8')).cells
+          .filter((c) => c.cell_type === 'code' && !c.metadata?.jupyter?.source_hidden).length;
+        await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')), prompts, { timeout: 60000 });
+        // (A cell that fails stops Run All: then the run is over too, and the check below names it.)
+        await page.waitForFunction(([sel, n, stderr]) => ![...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')) &&
+          document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle' &&
+          ([...document.querySelectorAll(sel)].filter((p) => /\[\d+\]/.test(p.textContent)).length === n || document.querySelector(stderr)),
+        [prompts, codeCells, `.jp-OutputArea-output${STDERR}`], { timeout: 9 * 60 * 1000, polling: 500 });
+        const errors = await page.$$eval(`.jp-OutputArea-output${STDERR}`, (els) => els.map((e) => e.textContent.slice(0, 500)));
+        assert.deepEqual(errors, [], 'outputs with an error or stderr');
+        const plots = await page.locator('.course-plot').count();
+        assert.ok(plots > 0, 'the chapter has plots');
+        assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
+        // The first plot in the middle of the window (twice: cells above it may change height
+        // as they are drawn).
+        for (let i = 0; i < 2; i++) {
+          await page.locator('.course-plot').first().evaluate((e) => e.scrollIntoView({ block: 'center' }));
+          await page.waitForTimeout(700);
+        }
+        await page.screenshot({ path: join(shots, `jupyterlab-${name}.png`) });
+
+        await menu(page, 'File', 'Save Notebook');
+        const path = join(work, 'notebooks', file);
+        let nb;
+        const deadline = Date.now() + 30000;
+        while (!(nb = JSON.parse(readFileSync(path, 'utf8'))).cells.some((c) => c.outputs?.length)) {
+          assert.ok(Date.now() < deadline, 'File > Save Notebook wrote the outputs');
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code' && c.execution_count == null).map((c) => [].concat(c.source).join('').slice(0, 80)), [],
+          'code cells the saved notebook has not run');
+        assert.equal(plotsIn(nb), plots, 'every plot of the saved notebook was on the page');
+        saved.set(file, { path, plots });
+        assert.deepEqual(problems.filter((p) => !LAB_DEBUGGER_NOISE.test(p)), [], 'errors on the page');
+      } finally {
+        // This chapter's kernel goes (the other chapter's runs on).
+        for (const s of await (await api('/api/sessions')).json()) {
+          if (s.path === `notebooks/${file}`) await api(`/api/sessions/${s.id}`, 'DELETE');
+        }
+        await page.close();
+      }
+    });
+  }
+});
+
 for (const file of chapters) {
   const name = file.replace(/\.ipynb$/, '');
-  test(`${file} runs in JupyterLab with Run > Run All Cells: plots render, no cell shows an error`, { timeout: 10 * 60 * 1000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    try {
-      await page.goto(`${base}/lab/tree/notebooks/${file}?token=${token}&reset`);
-      // The notebook's own kernel (tslab, "TypeScript") has started and is connected.
-      await page.waitForFunction(() => document.querySelector('.jp-NotebookPanel .jp-KernelName')?.innerText.trim() === 'TypeScript' &&
-        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle', null, { timeout: 120000 })
-        .catch(async (e) => {
-          await page.screenshot({ path: join(shots, `jupyterlab-${name}-no-kernel.png`) });
-          throw new Error(`the TypeScript kernel did not start (screenshot jupyterlab-${name}-no-kernel.png): ${e.message}`);
-        });
-      await menu(page, 'Run', 'Run All Cells');
-      // Run All queues every cell and marks it [*] until it has run; the run is over when every
-      // code cell of the notebook shows its execution count and the kernel is idle. (Read as
-      // textContent: the innerText of a cell whose rendering the browser skips is empty, and a
-      // wait on it once ended with cells out of view still running.)
-      const prompts = '.jp-Notebook .jp-CodeCell .jp-InputPrompt';
-      // (A cell whose source is hidden, such as a prose cell, shows no prompt.)
-      const codeCells = JSON.parse(readFileSync(join(work, 'notebooks', file), 'utf8')).cells
-        .filter((c) => c.cell_type === 'code' && !c.metadata?.jupyter?.source_hidden).length;
-      await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')), prompts, { timeout: 60000 });
-      // (A cell that fails stops Run All: then the run is over too, and the check below names it.)
-      await page.waitForFunction(([sel, n, stderr]) => ![...document.querySelectorAll(sel)].some((p) => p.textContent.includes('*')) &&
-        document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle' &&
-        ([...document.querySelectorAll(sel)].filter((p) => /\[\d+\]/.test(p.textContent)).length === n || document.querySelector(stderr)),
-      [prompts, codeCells, `.jp-OutputArea-output${STDERR}`], { timeout: 9 * 60 * 1000, polling: 500 });
-      const errors = await page.$$eval(`.jp-OutputArea-output${STDERR}`, (els) => els.map((e) => e.textContent.slice(0, 500)));
-      assert.deepEqual(errors, [], 'outputs with an error or stderr');
-      const plots = await page.locator('.course-plot').count();
-      assert.ok(plots > 0, 'the chapter has plots');
-      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
-      // The first plot in the middle of the window (twice: cells above it may change height
-      // as they are drawn).
-      for (let i = 0; i < 2; i++) {
-        await page.locator('.course-plot').first().evaluate((e) => e.scrollIntoView({ block: 'center' }));
-        await page.waitForTimeout(700);
-      }
-      await page.screenshot({ path: join(shots, `jupyterlab-${name}.png`) });
-
-      await menu(page, 'File', 'Save Notebook');
-      const path = join(work, 'notebooks', file);
-      let nb;
-      const deadline = Date.now() + 30000;
-      while (!(nb = JSON.parse(readFileSync(path, 'utf8'))).cells.some((c) => c.outputs?.length)) {
-        assert.ok(Date.now() < deadline, 'File > Save Notebook wrote the outputs');
-        await new Promise((r) => setTimeout(r, 300));
-      }
-      assert.deepEqual(nb.cells.filter((c) => c.cell_type === 'code' && c.execution_count == null).map((c) => [].concat(c.source).join('').slice(0, 80)), [],
-        'code cells the saved notebook has not run');
-      assert.equal(plotsIn(nb), plots, 'every plot of the saved notebook was on the page');
-      saved.set(file, { path, plots });
-      assert.deepEqual(problems.filter((p) => !LAB_DEBUGGER_NOISE.test(p)), [], 'errors on the page');
-    } finally {
-      // The kernel goes; the next chapter starts its own.
-      for (const s of await (await api('/api/sessions')).json()) await api(`/api/sessions/${s.id}`, 'DELETE');
-      await page.close();
-    }
-  });
 
   test(`${file}: its HTML export (jupyter nbconvert --to html) renders every plot with the network cut off`, { timeout: 3 * 60 * 1000 }, async (t) => {
     const run = saved.get(file);

@@ -4,7 +4,7 @@
 // TFJS_BACKEND=wasm, so that every op of every test runs on each backend, and executes every
 // chapter with TFJS_BACKEND=node: no error, nothing on stderr, no TensorFlow log line in any
 // output, and the first output says which backend printed it. Without tfjs-node it says so.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -65,24 +65,27 @@ for (const backend of ['node', 'wasm']) {
 // TensorFlow's own log lines (absl's and its LOG(...)'s: "I0000 00:00:... port.cc:153] oneDNN ...").
 const TF_LOG = /(^|\n)[IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\]|absl::InitializeLog|oneDNN custom operations|cpu_feature_guard/;
 
-for (const file of chapterFiles()) {
-  test(`${file} runs on tfjs-node (TFJS_BACKEND=node): no error, no stderr, no TensorFlow log line`, { skip, timeout: 15 * 60 * 1000 }, async (t) => {
-    mkdirSync(join(out, 'notebooks'), { recursive: true });
-    rmSync(join(out, 'notebooks', file), { force: true });
-    const r = await executeNotebook(file, out, 'node');
-    assert.ok(r.ok, `${file} failed on tfjs-node:\n${r.stderr.trim()}`);
-    t.diagnostic(r.stdout.trim());
-    const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
-    const outputs = nb.cells.flatMap((cell, i) => (cell.outputs ?? []).map((o) => ({ cell: i + 1, o })));
-    for (const { cell, o } of outputs) {
-      const text = [].concat(o.text ?? o.evalue ?? '', ...Object.values(o.data ?? {}).map((d) => [].concat(d).join(''))).join('');
-      const what = `cell ${cell}: ${o.output_type} ${text.slice(0, 300)}`;
-      assert.notEqual(o.output_type, 'error', what);
-      assert.ok(!(o.output_type === 'stream' && o.name === 'stderr'), what);
-      assert.doesNotMatch(text, TF_LOG, `a TensorFlow log line in ${what}`);
-    }
-    // The first output says which backend, and which TensorFlow, printed what follows.
-    const first = [].concat(outputs[0].o.text ?? '').join('');
-    assert.match(first, new RegExp(`backend: tensorflow \\(tfjs-node, TensorFlow ${tfjsNode.tensorflow.replace(/\./g, '\\.')}\\)\\n`));
-  });
-}
+// Two chapters at a time: most of a chapter's time is small ops on one core.
+describe('the chapters on tfjs-node, two at a time', { concurrency: 2 }, () => {
+  for (const file of chapterFiles()) {
+    test(`${file} runs on tfjs-node (TFJS_BACKEND=node): no error, no stderr, no TensorFlow log line`, { skip, timeout: 15 * 60 * 1000 }, async (t) => {
+      mkdirSync(join(out, 'notebooks'), { recursive: true });
+      rmSync(join(out, 'notebooks', file), { force: true });
+      const r = await executeNotebook(file, out, 'node');
+      assert.ok(r.ok, `${file} failed on tfjs-node:\n${r.stderr.trim()}`);
+      t.diagnostic(r.stdout.trim());
+      const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
+      const outputs = nb.cells.flatMap((cell, i) => (cell.outputs ?? []).map((o) => ({ cell: i + 1, o })));
+      for (const { cell, o } of outputs) {
+        const text = [].concat(o.text ?? o.evalue ?? '', ...Object.values(o.data ?? {}).map((d) => [].concat(d).join(''))).join('');
+        const what = `cell ${cell}: ${o.output_type} ${text.slice(0, 300)}`;
+        assert.notEqual(o.output_type, 'error', what);
+        assert.ok(!(o.output_type === 'stream' && o.name === 'stderr'), what);
+        assert.doesNotMatch(text, TF_LOG, `a TensorFlow log line in ${what}`);
+      }
+      // The first output says which backend, and which TensorFlow, printed what follows.
+      const first = [].concat(outputs[0].o.text ?? '').join('');
+      assert.match(first, new RegExp(`backend: tensorflow \\(tfjs-node, TensorFlow ${tfjsNode.tensorflow.replace(/\./g, '\\.')}\\)\\n`));
+    });
+  }
+});
