@@ -1,6 +1,7 @@
 // npm run bench: the course's workloads on each TensorFlow.js backend, side by side.
 //
 //   node scripts/bench.mjs [--runs 5] [--no-chapters] [--chapter-runs 1] [--only 06] [--no-torch] [--out bench-results.json] [--readme]
+//   node scripts/bench.mjs --readme-from bench-results.json     (a saved run's tables into README.md)
 //
 // Every workload runs on wasm and on tfjs-node's TensorFlow (where it loads) in one process,
 // in rounds (each workload on each backend once per round, in turn, after a warm-up), so a
@@ -44,6 +45,13 @@ const WITH_TORCH = !argv.includes('--no-torch');
 const WRITE_README = argv.includes('--readme');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// --readme-from FILE: the tables of a saved run (its bench-results.json) into README.md, with no run.
+const README_FROM = flag('--readme-from', undefined);
+if (README_FROM) {
+  writeReadme(JSON.parse(readFileSync(README_FROM, 'utf8')));
+  process.exit(0);
+}
 
 // The backends: the course's default (wasm, tfjs-node for the large passes), and each alone.
 await K.initBackend('auto');
@@ -251,7 +259,7 @@ if (WITH_CHAPTERS) {
     for (const on of runsOn) {
       const s = runs[on.key].map((x) => x.seconds);
       const cpu = runs[on.key].map((x) => x.cpu).filter((x) => x !== undefined);
-      row.cells[on.key] = { median: median(s), min: Math.min(...s), runs: s.length, cpu: cpu.length ? median(cpu) : undefined };
+      row.cells[on.key] = { median: median(s), min: Math.min(...s), runs: s.length, cpu: cpu.length ? median(cpu) : undefined, digits: 1 };
     }
     if (row.cells.auto) row.cells.ratio = { text: `${(row.cells.auto.median / row.cells.wasm.median).toFixed(2)}` };
   }
@@ -259,7 +267,7 @@ if (WITH_CHAPTERS) {
   const total = { name: 'all chapters', cells: {} };
   for (const on of runsOn) {
     const sum = (f) => rows.reduce((a, r) => a + f(r.cells[on.key]), 0);
-    total.cells[on.key] = { median: sum((t) => t.median), min: sum((t) => t.min), runs: chapterRuns, cpu: rows.every((r) => r.cells[on.key].cpu !== undefined) ? sum((t) => t.cpu) : undefined };
+    total.cells[on.key] = { median: sum((t) => t.median), min: sum((t) => t.min), runs: chapterRuns, cpu: rows.every((r) => r.cells[on.key].cpu !== undefined) ? sum((t) => t.cpu) : undefined, digits: 1 };
   }
   if (total.cells.auto) total.cells.ratio = { text: `${(total.cells.auto.median / total.cells.wasm.median).toFixed(2)}` };
   section({
@@ -292,7 +300,10 @@ const results = { date: new Date().toISOString(), machine, load, tfjs: tf.versio
 writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote ${OUT}`);
 
-if (WRITE_README) {
+if (WRITE_README) writeReadme(results);
+
+/** Writes a run's tables into README.md, between its bench markers. */
+function writeReadme({ machine, load, sections, slowSpell, ...results }) {
   const file = join(root, 'README.md');
   const [start, end] = ['<!-- bench:start -->', '<!-- bench:end -->'];
   const readme = readFileSync(file, 'utf8');
@@ -301,7 +312,7 @@ if (WRITE_README) {
   if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block to write the figures into`);
   const versions = [`TensorFlow.js ${results.tfjs}`, results.tensorflow && `TensorFlow ${results.tensorflow} (tfjs-node)`, results.torch && `PyTorch ${results.torch}`, `Node ${results.node}`].filter(Boolean);
   const lines = [`On ${machine.name} (${machine.cores} cores, ${machine.cpu}, ${machine.memoryGiB} GiB), ${results.date.slice(0, 10)}; ${versions.join(', ')}. Median of the runs, fastest run in brackets. The machine's load average (1 min, this run's own work included) was ${load.min.toFixed(1)} to ${load.max.toFixed(1)} during the run, median ${load.median.toFixed(1)}, on its ${machine.cores} cores.`];
-  const cell = (t) => (!t ? '' : t.text ? t.text : `${t.median.toFixed(t.median >= 10 ? 1 : 3)} s${t.cpu !== undefined ? ` (${t.cpu.toFixed(1)} s)` : ''}${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}${t.runs > 1 ? ` [${t.min.toFixed(t.min >= 10 ? 1 : 3)}]` : ''}`);
+  const cell = (t) => (!t ? '' : t.text ? t.text : `${t.median.toFixed(t.digits ?? (t.median >= 10 ? 1 : 3))} s${t.cpu !== undefined ? ` (${t.cpu.toFixed(1)} s)` : ''}${t.gflops ? ` (${t.gflops.toFixed(1)} GFLOP/s)` : ''}${t.runs > 1 ? ` [${t.min.toFixed(t.digits ?? (t.min >= 10 ? 1 : 3))}]` : ''}`);
   for (const s of sections) {
     lines.push('', `**${s.title}**${s.note ? ` ${s.note}` : ''}`, '', `| workload | ${s.columns.map((c) => c.label).join(' | ')} |`, `| --- |${s.columns.map(() => ' --- |').join('')}`);
     for (const r of s.rows) lines.push(`| ${r.name} | ${s.columns.map((c) => cell(r.cells[c.key])).join(' | ')} |`);
