@@ -160,9 +160,18 @@ describe('the chapters in JupyterLab, two at a time', { concurrency: 2 }, () => 
 
         await menu(page, 'File', 'Save Notebook');
         const path = join(work, 'notebooks', file);
+        // The saved notebook, once it has outputs (the file may be read while the server still
+        // writes it: then it is not JSON yet).
+        const readSaved = () => {
+          try {
+            return JSON.parse(readFileSync(path, 'utf8'));
+          } catch {
+            return undefined;
+          }
+        };
         let nb;
         const deadline = Date.now() + 30000;
-        while (!(nb = JSON.parse(readFileSync(path, 'utf8'))).cells.some((c) => c.outputs?.length)) {
+        while (!(nb = readSaved())?.cells.some((c) => c.outputs?.length)) {
           assert.ok(Date.now() < deadline, 'File > Save Notebook wrote the outputs');
           await new Promise((r) => setTimeout(r, 300));
         }
