@@ -117,19 +117,19 @@ test('a deep trainer runs on the large backend from LARGE_TRAINING_STEP multiply
   const b = K.backends();
   assert.equal(K.onBackendFor(K.LARGE_TRAINING_STEP, () => tf.getBackend(), K.LARGE_TRAINING_STEP), b.large);
   assert.equal(K.onBackendFor(K.LARGE_TRAINING_STEP - 1, () => tf.getBackend(), K.LARGE_TRAINING_STEP), b.main);
-  // A step's largest product is batch x fan-in x fan-out: 2 x 1024 x 512 = 2^20 here, one less fan-in below it.
+  // A step's largest product is batch x fan-in x fan-out: 32 x 1024 x 512 = 2^24 here, one less fan-in below it.
   const backendOf = (features) => {
-    const count = 2;
-    const train = { x: new Float32Array(count * features).fill(0.5), y: Int32Array.from([0, 1]), count, features };
+    const count = 32;
+    const train = { x: new Float32Array(count * features).fill(0.5), y: Int32Array.from({ length: count }, (_, i) => i % 2), count, features };
     const seen = new Set();
     const before = tf.memory().numTensors;
-    K.trainDeepClassifier({ sizes: [features, 512, 2], init: 'heNormal', train, learningRate: 0.01, batchSize: 2, epochs: 1, seed: 1,
+    K.trainDeepClassifier({ sizes: [features, 512, 2], init: 'heNormal', train, learningRate: 0.01, batchSize: count, epochs: 1, seed: 1,
       onRecord: () => seen.add(tf.getBackend()) });
     assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
     assert.equal(tf.getBackend(), b.main, 'and back');
     return [...seen];
   };
-  assert.equal(2 * 1024 * 512, K.LARGE_TRAINING_STEP);
+  assert.equal(32 * 1024 * 512, K.LARGE_TRAINING_STEP);
   assert.deepEqual(backendOf(1024), [b.large]);
   assert.deepEqual(backendOf(1023), [b.main]);
 });

@@ -24,7 +24,7 @@ export const BACKEND_ENV = "The page's backend";
 /** As in Node's module; in a browser no pass moves to another backend by its size. */
 export const LARGE_PRODUCT = 2 ** 24;
 /** As in Node's module, where a trainer's steps from this size on run on TensorFlow. */
-export const LARGE_TRAINING_STEP = 2 ** 20;
+export const LARGE_TRAINING_STEP = 2 ** 24;
 
 /** The backends in use: `main` runs every op, `large` the large passes (the same one here). */
 export interface Backends {
