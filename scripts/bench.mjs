@@ -25,7 +25,7 @@ import { cpus, hostname, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { chapterFiles, executeNotebook } from './build-site.mjs';
+import { chapterFiles, executeNotebookInTslab as executeNotebook } from './build-site.mjs';
 import { VENV_PYTHON, jupyterEnv } from './python-env.mjs';
 
 const require = createRequire(import.meta.url);
@@ -282,7 +282,7 @@ const extra = join(root, 'scripts/bench');
 if (existsSync(extra)) {
   for (const f of readdirSync(extra).filter((f) => f.endsWith('.mjs')).sort()) {
     const add = (await import(pathToFileURL(join(extra, f)).href)).default;
-    section(await add({ K, tf, root, runs: RUNS, timeRounds, backends: BACKENDS }));
+    section(await add({ K, tf, root, runs: RUNS, timeRounds, backends: BACKENDS, sections }));
   }
 }
 

@@ -1,4 +1,5 @@
-// Executes every notebook with the tslab kernel and builds the HTML tutorials.
+// Executes every notebook (through the course's kernel, scripts/live/node-kernel.mjs) and builds
+// the HTML tutorials.
 //
 //   node scripts/build-site.mjs [--out site] [--only 02] [--jobs 2] [--render-only]
 //
@@ -11,8 +12,7 @@
 // OUT/assets/ (with the search index, assets/search-index.js) and OUT/assets/live/ (the pages'
 // live mode, scripts/live/, loaded only when a reader turns it on). The notebooks run on the wasm
 // backend (SITE_BACKEND). A failing cell stops the build with the notebook's name, the cell's
-// number and the error text. Needs `npm run build` (dist/) and `node scripts/setup.mjs`
-// (Jupyter in .venv/, the kernel) first; `npm start` does all three.
+// number and the error text. Needs `npm run build` (dist/) first; `npm start` does both.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -52,8 +52,28 @@ export function chapterFiles(only) {
 // numbers can be reproduced anywhere (src/backend/backends.ts reads TFJS_BACKEND).
 export const SITE_BACKEND = 'wasm';
 
-/** Executes notebooks/FILE into OUT_DIR/notebooks/FILE with the tslab kernel, on a TensorFlow.js backend. */
+/**
+ * Executes notebooks/FILE into OUT_DIR/notebooks/FILE on a TensorFlow.js backend, in a fresh
+ * Node process, through the course's kernel (scripts/live/node-kernel.mjs: tslab's cell
+ * semantics, without tslab's type-checking compiler, which takes most of a chapter's time).
+ */
 export function executeNotebook(file, outDir, backend = SITE_BACKEND) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/live/node-kernel.mjs'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)],
+      { env: { ...process.env, TFJS_BACKEND: backend }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolvePromise({ file, ok: code === 0, stdout, stderr }));
+  });
+}
+
+/**
+ * Executes notebooks/FILE into OUT_DIR/notebooks/FILE with the tslab kernel, as JupyterLab's
+ * Run All does (scripts/execute_notebook.py, with .venv/'s Jupyter): what the benchmark times.
+ */
+export function executeNotebookInTslab(file, outDir, backend = SITE_BACKEND) {
   return new Promise((resolvePromise) => {
     const child = spawn(VENV_PYTHON, [join(root, 'scripts/execute_notebook.py'), join(root, 'notebooks', file), join(outDir, 'notebooks', file)],
       { env: jupyterEnv({ TFJS_BACKEND: backend }), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -119,7 +139,6 @@ function nav(chapters, i) {
 }
 
 async function executeAll(args) {
-  requireVenv('Executing the notebooks');
   const files = chapterFiles(args.only);
   if (!files.length) throw new Error(`no notebook in notebooks/ matches ${args.only ?? 'NN-name.ipynb'}`);
   if (!args.only) rmSync(args.out, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // need it: a build is minutes of executing notebooks, and test/live.test.mjs and
 // test/site.test.mjs look at the same pages. Two stamps say what the site there was built
 // from: what the notebooks' execution reads (the notebooks, the compiled library, the data,
-// the lock file, the execution script) and what the pages are rendered from (the scripts and
+// the lock file, the script that runs them) and what the pages are rendered from (the scripts and
 // src/, which the live runtime is bundled from). A change to the first executes again; a
 // change to the second only renders the pages again (build-site.mjs --render-only).
 // COURSE_SITE_REUSE=1 renders from the notebooks executed last time whatever changed (for
@@ -33,7 +33,7 @@ function hashOf(paths) {
 export function fingerprint() {
   const execution = [
     ...['notebooks', 'dist', 'data'].flatMap((d) => files(join(root, d))).filter((f) => !f.startsWith(join(root, 'dist/live'))),
-    join(root, 'package-lock.json'), join(root, 'scripts/execute_notebook.py'), join(root, 'requirements.txt'),
+    join(root, 'package-lock.json'), join(root, 'scripts/live/node-kernel.mjs'),
   ];
   const rendering = ['scripts', 'src'].flatMap((d) => files(join(root, d)));
   return { execution: hashOf(execution), rendering: hashOf(rendering) };

@@ -5,6 +5,9 @@
 // makes of it, `jupyter nbconvert --to html`, is opened with the network cut off: its plots
 // must render (its math is typeset by MathJax from a CDN, so offline it shows as TeX).
 // The notebooks are copied first, so no save can ever write outputs into the sources.
+// The kernel runs on wasm, as the site's build does, so that what tslab printed can be held
+// against the site's pages: the site runs the cells through the course's own kernel
+// (scripts/live/node-kernel.mjs), and must print what tslab prints.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { CHROMIUM_ARGS } from './chromium.mjs';
 import { jupyterEnv, requireVenv, venvBin } from '../scripts/python-env.mjs';
+import { SITE_BACKEND } from '../scripts/build-site.mjs';
+import { builtSite } from './built-site.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,6 +39,7 @@ const LAB_DEBUGGER_NOISE = /^page error: No active debugger session$/;
 const env = jupyterEnv({
   JUPYTER_CONFIG_DIR: join(work, '.config'), JUPYTER_DATA_DIR: join(work, '.data'), JUPYTER_RUNTIME_DIR: join(work, '.runtime'),
   JUPYTERLAB_SETTINGS_DIR: join(work, '.settings'), JUPYTERLAB_WORKSPACES_DIR: join(work, '.workspaces'),
+  TFJS_BACKEND: SITE_BACKEND,
 });
 
 const freePort = () => new Promise((res, rej) => {
@@ -191,8 +197,42 @@ describe('the chapters in JupyterLab, two at a time', { concurrency: 2 }, () => 
   }
 });
 
+/**
+ * A notebook's outputs, cell by cell, as a reader sees them: a cell's consecutive stream
+ * outputs of one name joined (JupyterLab joins them, nbclient keeps them apart), every
+ * format's text joined, and the plots' element ids, which count the displays a run made
+ * (a live chart's redraws depend on time), left out.
+ */
+const shownOutputs = (nb) => nb.cells.filter((c) => c.cell_type === 'code').map((c) => {
+  const shown = [];
+  for (const o of c.outputs) {
+    const last = shown[shown.length - 1];
+    if (o.output_type === 'stream' && last?.output_type === 'stream' && last.name === o.name) last.text += [].concat(o.text).join('');
+    else if (o.output_type === 'stream') shown.push({ output_type: 'stream', name: o.name, text: [].concat(o.text).join('') });
+    else {
+      shown.push({
+        output_type: o.output_type,
+        ...Object.fromEntries(Object.entries(o.data ?? {}).map(([mime, v]) => [mime, typeof v === 'object' && !Array.isArray(v) ? v
+          : [].concat(v).join('').replace(/\bplot-([0-9a-f]+)-\d+/g, 'plot-$1-N')])),
+        ...(o.output_type === 'error' ? { ename: o.ename, evalue: o.evalue } : {}),
+      });
+    }
+  }
+  return shown;
+});
+
 for (const file of chapters) {
   const name = file.replace(/\.ipynb$/, '');
+
+  test(`${file}: what tslab printed in JupyterLab is what the site's page shows (both on ${SITE_BACKEND})`, { timeout: 10 * 60 * 1000 }, async () => {
+    const run = saved.get(file);
+    assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
+    const site = await builtSite();
+    const lab = shownOutputs(JSON.parse(readFileSync(run.path, 'utf8')));
+    const built = shownOutputs(JSON.parse(readFileSync(join(site.out, 'notebooks', file), 'utf8')));
+    assert.equal(built.length, lab.length, 'code cells');
+    for (const [i, outputs] of lab.entries()) assert.deepEqual(built[i], outputs, `code cell ${i + 1} of ${file}`);
+  });
 
   test(`${file}: its HTML export (jupyter nbconvert --to html) renders every plot with the network cut off`, { timeout: 3 * 60 * 1000 }, async (t) => {
     const run = saved.get(file);

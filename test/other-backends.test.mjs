@@ -2,8 +2,11 @@
 // (wasm, with tfjs-node for the large passes where it is present; the site is built on wasm).
 // Where tfjs-node is present, this runs the unit tests again with TFJS_BACKEND=node and with
 // TFJS_BACKEND=wasm, so that every op of every test runs on each backend, and executes every
-// chapter with TFJS_BACKEND=node: no error, nothing on stderr, no TensorFlow log line in any
-// output, and the first output says which backend printed it. Without tfjs-node it says so.
+// chapter with TFJS_BACKEND=node, as the site's build runs them (the course's kernel in Node,
+// scripts/live/node-kernel.mjs): no error, nothing on stderr, no TensorFlow log line in any
+// output nor on the process's own stderr (where TensorFlow writes them), and the first output
+// says which backend printed it. Without tfjs-node it says so. (tslab runs every chapter in
+// the JupyterLab test, on wasm, where its outputs are compared with the site's.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -73,6 +76,8 @@ describe('the chapters on tfjs-node, two at a time', { concurrency: 2 }, () => {
       rmSync(join(out, 'notebooks', file), { force: true });
       const r = await executeNotebook(file, out, 'node');
       assert.ok(r.ok, `${file} failed on tfjs-node:\n${r.stderr.trim()}`);
+      assert.doesNotMatch(r.stderr, TF_LOG, 'a TensorFlow log line on the process\'s stderr');
+      assert.equal(r.stderr.trim(), '', 'the run wrote to stderr');
       t.diagnostic(r.stdout.trim());
       const nb = JSON.parse(readFileSync(join(out, 'notebooks', file), 'utf8'));
       const outputs = nb.cells.flatMap((cell, i) => (cell.outputs ?? []).map((o) => ({ cell: i + 1, o })));

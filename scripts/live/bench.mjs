@@ -10,6 +10,13 @@
 // the page's renderer, whose Web Worker runs the cells). Node runs twice: as the course runs
 // (kernels drawn ahead) and with INIT_COURSE_PREFETCH=0 (inline, as the page draws them).
 //
+// Chromium runs once more with one flag of its JavaScript engine, V8, for diagnosis:
+// --no-wasm-inlining. Chromium's V8 inlines WebAssembly calls where Node 20's does not, and on
+// tfjs's wasm binary that slows its matrix products: in the page's worker, 10 products of
+// 1024 x 512 by 512 x 512 took 1.4 times Node's time, and Node's time with the flag (Chromium
+// 156 on the reference machine). A reader's browser has no such flag; the column shows how
+// much of the gap is the browser's compiler rather than the page.
+//
 //   node scripts/live/bench.mjs [SITE] [--only NN]      (SITE: a built site, default site/)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -92,14 +99,18 @@ function nodeRunAll(file, env = {}) {
 }
 
 /**
- * { 'NN-name.ipynb': { chromium, node, nodeInline } } for every chapter of the built site
- * `site` (or those whose names start with one of `only`), each { seconds, cpuSeconds }:
- * Chromium's Run all, Node's (kernels drawn ahead, as the course runs), Node's with
- * INIT_COURSE_PREFETCH=0. The three run in turn, chapter by chapter.
+ * { 'NN-name.ipynb': { chromium, node, nodeInline, noInlining } } for every chapter of the
+ * built site `site` (or those whose names start with one of `only`), each { seconds,
+ * cpuSeconds }: Chromium's Run all, Node's (kernels drawn ahead, as the course runs), Node's
+ * with INIT_COURSE_PREFETCH=0, Chromium's with DIAGNOSIS_FLAGS. The four run in turn, chapter
+ * by chapter.
  */
+export const DIAGNOSIS_FLAGS = ['--js-flags=--no-wasm-inlining'];
+
 export async function benchLive(site, { only = [], log = console.log } = {}) {
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const diagnosis = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...DIAGNOSIS_FLAGS] });
   const chapters = {};
   const f = (t) => `${t.seconds.toFixed(1)} s (CPU ${t.cpuSeconds.toFixed(1)} s)`;
   try {
@@ -108,13 +119,15 @@ export async function benchLive(site, { only = [], log = console.log } = {}) {
       const node = nodeRunAll(join(site, 'notebooks', file));
       const web = await chromiumRunAll(browser, site, file.replace(/\.ipynb$/, '.html'));
       const nodeInline = nodeRunAll(join(site, 'notebooks', file), { INIT_COURSE_PREFETCH: '0' });
-      chapters[file] = { chromium: web, node, nodeInline };
+      const noInlining = await chromiumRunAll(diagnosis, site, file.replace(/\.ipynb$/, '.html'));
+      chapters[file] = { chromium: web, node, nodeInline, noInlining };
       log(`  ${file}: Chromium ${f(web)}; Node ${f(node)}; Node, kernels drawn inline ${f(nodeInline)}; `
         + `wall ${(web.seconds / node.seconds).toFixed(2)}x, CPU ${(web.cpuSeconds / node.cpuSeconds).toFixed(2)}x, `
-        + `wall against inline ${(web.seconds / nodeInline.seconds).toFixed(2)}x`);
+        + `wall against inline ${(web.seconds / nodeInline.seconds).toFixed(2)}x; Chromium with ${DIAGNOSIS_FLAGS.join(' ')} ${f(noInlining)}`);
     }
   } finally {
     await browser.close();
+    await diagnosis.close();
   }
   return chapters;
 }
