@@ -10,7 +10,7 @@
 // (scripts/live/node-kernel.mjs), and must print what tslab prints.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -203,6 +203,10 @@ describe('the chapters in JupyterLab, two at a time', { concurrency: 2 }, () => 
  * format's text joined, and the plots' element ids, which count the displays a run made
  * (a live chart's redraws depend on time), left out.
  */
+// The site, built once (two tests at a time must not build it twice at once).
+let sitePromise;
+const theSite = () => (sitePromise ??= builtSite());
+
 const shownOutputs = (nb) => nb.cells.filter((c) => c.cell_type === 'code').map((c) => {
   const shown = [];
   for (const o of c.outputs) {
@@ -221,51 +225,60 @@ const shownOutputs = (nb) => nb.cells.filter((c) => c.cell_type === 'code').map(
   return shown;
 });
 
-for (const file of chapters) {
-  const name = file.replace(/\.ipynb$/, '');
+// Two chapters at a time: an export is mostly nbconvert's start and one page drawn in Chromium.
+describe('what JupyterLab saved, and its HTML export, two chapters at a time', { concurrency: 2 }, () => {
+  for (const file of chapters) {
+    const name = file.replace(/\.ipynb$/, '');
 
-  test(`${file}: what tslab printed in JupyterLab is what the site's page shows (both on ${SITE_BACKEND})`, { timeout: 10 * 60 * 1000 }, async () => {
-    const run = saved.get(file);
-    assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
-    const site = await builtSite();
-    const lab = shownOutputs(JSON.parse(readFileSync(run.path, 'utf8')));
-    const built = shownOutputs(JSON.parse(readFileSync(join(site.out, 'notebooks', file), 'utf8')));
-    assert.equal(built.length, lab.length, 'code cells');
-    for (const [i, outputs] of lab.entries()) assert.deepEqual(built[i], outputs, `code cell ${i + 1} of ${file}`);
-  });
-
-  test(`${file}: its HTML export (jupyter nbconvert --to html) renders every plot with the network cut off`, { timeout: 3 * 60 * 1000 }, async (t) => {
-    const run = saved.get(file);
-    assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
-    const r = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', exports, run.path], { env, encoding: 'utf8', timeout: 120000 });
-    assert.equal(r.status, 0, r.stderr);
-    const html = join(exports, `${name}.html`);
-    assert.ok(existsSync(html), `nbconvert wrote ${html}`);
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems = [];
-    const outside = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file://')) return route.continue();
-      outside.push(url);
-      return route.abort();
+    test(`${file}: what tslab printed in JupyterLab is what the site's page shows (both on ${SITE_BACKEND})`, { timeout: 10 * 60 * 1000 }, async () => {
+      const run = saved.get(file);
+      assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
+      const site = await theSite();
+      const lab = shownOutputs(JSON.parse(readFileSync(run.path, 'utf8')));
+      const built = shownOutputs(JSON.parse(readFileSync(join(site.out, 'notebooks', file), 'utf8')));
+      assert.equal(built.length, lab.length, 'code cells');
+      for (const [i, outputs] of lab.entries()) assert.deepEqual(built[i], outputs, `code cell ${i + 1} of ${file}`);
     });
-    try {
-      await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-      assert.equal(await page.locator('.course-plot').count(), run.plots, 'the export has every plot');
-      assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
-      const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.textContent.slice(0, 500)));
-      assert.deepEqual(errors, [], 'outputs with an error or stderr');
-      await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(shots, `nbconvert-${name}.png`) });
-      // What it asked of the network: MathJax (and RequireJS, which nbconvert's page loads
-      // for widgets) from a CDN, nothing the plots need.
-      t.diagnostic(`cut off: ${outside.join(', ') || 'nothing'}`);
-      assert.ok(outside.every((u) => /mathjax|require(\.min)?\.js/i.test(u)), `requests beyond MathJax and RequireJS:\n${outside.join('\n')}`);
-      assert.deepEqual(problems, [], 'errors on the page');
-    } finally {
-      await page.close();
-    }
-  });
-}
+
+    test(`${file}: its HTML export (jupyter nbconvert --to html) renders every plot with the network cut off`, { timeout: 3 * 60 * 1000 }, async (t) => {
+      const run = saved.get(file);
+      assert.ok(run, 'the chapter was run and saved in JupyterLab (the test above)');
+      // Not spawnSync: the other chapter's test runs on meanwhile.
+      const r = await new Promise((resolve) => {
+        const child = spawn(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', exports, run.path], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120000 });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const html = join(exports, `${name}.html`);
+      assert.ok(existsSync(html), `nbconvert wrote ${html}`);
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems = [];
+      const outside = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file://')) return route.continue();
+        outside.push(url);
+        return route.abort();
+      });
+      try {
+        await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+        assert.equal(await page.locator('.course-plot').count(), run.plots, 'the export has every plot');
+        assert.deepEqual(await unrenderedPlots(page), [], 'plots without an SVG');
+        const errors = await page.$$eval(STDERR, (els) => els.map((e) => e.textContent.slice(0, 500)));
+        assert.deepEqual(errors, [], 'outputs with an error or stderr');
+        await page.locator('.course-plot').first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(shots, `nbconvert-${name}.png`) });
+        // What it asked of the network: MathJax (and RequireJS, which nbconvert's page loads
+        // for widgets) from a CDN, nothing the plots need.
+        t.diagnostic(`cut off: ${outside.join(', ') || 'nothing'}`);
+        assert.ok(outside.every((u) => /mathjax|require(\.min)?\.js/i.test(u)), `requests beyond MathJax and RequireJS:\n${outside.join('\n')}`);
+        assert.deepEqual(problems, [], 'errors on the page');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
