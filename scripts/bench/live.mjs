@@ -41,7 +41,7 @@ export default async function liveSection({ root, sections = [] }) {
     title,
     note: 'One run each, in turn per chapter; CPU time counts every thread (Node\'s kernel-drawing thread, Chromium\'s processes). '
       + 'The JupyterLab ratio holds Chromium against the chapter section\'s wasm column (tslab, which type-checks every cell). '
-      + `The diagnosis column is Chromium with ${DIAGNOSIS_FLAGS.join(' ')}: V8's inlining of WebAssembly calls, which Node 20's V8 does not do, slows tfjs's wasm matrix products (scripts/live/bench.mjs).`,
+      + `The diagnosis column is Chromium with ${DIAGNOSIS_FLAGS.join(' ')}: V8's inlining of WebAssembly calls, which Node 20's V8 does not do, slows tfjs's large wasm matrix products; the column shows how much of a chapter's time that is (scripts/live/bench.mjs).`,
     columns,
     rows,
   };

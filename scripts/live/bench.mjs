@@ -12,10 +12,10 @@
 //
 // Chromium runs once more with one flag of its JavaScript engine, V8, for diagnosis:
 // --no-wasm-inlining. Chromium's V8 inlines WebAssembly calls where Node 20's does not, and on
-// tfjs's wasm binary that slows its matrix products: in the page's worker, 10 products of
-// 1024 x 512 by 512 x 512 took 1.4 times Node's time, and Node's time with the flag (Chromium
-// 156 on the reference machine). A reader's browser has no such flag; the column shows how
-// much of the gap is the browser's compiler rather than the page.
+// tfjs's wasm binary that slows its large matrix products: in the page's worker, 10 products
+// of 1024 x 512 by 512 x 512 took 1.4 times Node's time, and Node's time with the flag
+// (Chromium 156 on the reference machine). A reader's browser has no such flag; the column
+// shows how much of a chapter's gap that compiler choice is.
 //
 //   node scripts/live/bench.mjs [SITE] [--only NN]      (SITE: a built site, default site/)
 import { spawnSync } from 'node:child_process';
