@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { K, noLeak } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
 
 const expectRight = (f) => assert.equal(f.ok, true, f.message);
 const expectWrong = (f, pattern) => {
@@ -184,4 +187,19 @@ test('gradient slopes (chapter 8): the backward pass\'s slopes pass, the usual s
   expectWrong(check(-0.5), /should be an object/);
   assert.throws(() => K.checkGradientSlopes(right, null), /task must be the chapter's teacher task/);
   assert.throws(() => K.checkGradientSlopes(right, task, 'measured'), /measure must be a function/);
+});
+
+test('a checker measures its seeded network once per backend and key: a second try quotes the first, and gets its own copy', () => {
+  const { measuredOnce } = require('../dist/exercises/verdict.js');
+  let calls = 0;
+  const measure = () => ({ call: ++calls });
+  assert.deepEqual(measuredOnce('test/a', measure), { call: 1 });
+  assert.deepEqual(measuredOnce('test/a', measure), { call: 1 });
+  assert.deepEqual(measuredOnce('test/b', measure), { call: 2 });
+  assert.equal(calls, 2);
+  const first = K.tfHeNormalVariances();
+  first.mean.fill(NaN);
+  first.networks[0].fill(NaN);
+  const second = K.tfHeNormalVariances();
+  assert.ok(second.mean.every(Number.isFinite) && second.networks[0].every(Number.isFinite), 'a caller changed the measurement the next one quotes');
 });

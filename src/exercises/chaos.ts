@@ -6,7 +6,7 @@
 import { checkFinite, describe } from '../core/checks';
 import { correlationPropagation } from '../net/correlation';
 import { correlationMap, criticalWeightVariance, meanField } from '../theory/meanfield';
-import { Feedback, right, wrong } from './verdict';
+import { Feedback, measuredOnce, right, wrong } from './verdict';
 
 /**
  * The exercise's network and what "still separates" means at its last layer: the unrelated
@@ -128,7 +128,8 @@ export function checkSeparation(answer: SeparationAnswer): Feedback {
   const about = `At σ_w² = ${fmt(sw2)} and σ_b² = ${sb2}, χ₁ = ${field.chi1.toFixed(4)}: ${phase}${field.depthScale < 1e6 ? `, with ξ_c = ${fmt(field.depthScale)} layers` : ''}.`;
   const maps = `At layer ${L} the maps give 1 − c = ${fmt(u)} for the unrelated pair and ${fmt(s)} for the similar one`;
 
-  const measured = () => {
+  // One seeded network per σ_w²: a second verdict at the same σ_w² quotes the first's numbers.
+  const measured = () => measuredOnce(`separation/${sw2}`, () => {
     const c0 = [...Array<number>(MEASURED_PAIRS).fill(T.unrelated), ...Array<number>(MEASURED_PAIRS).fill(T.similar)];
     const r = correlationPropagation({
       depth: L, width: T.width, init: Math.sqrt(sw2 / T.width), biasStd: Math.sqrt(sb2), inputStd: Math.sqrt((q - sb2) / sw2),
@@ -142,7 +143,7 @@ export function checkSeparation(answer: SeparationAnswer): Feedback {
     const equal = mu < 1e-10 && ms < 1e-10 ? ' (as alike as float32 can tell)' : '';
     return ` Measured in one such network (width ${T.width}, ${MEASURED_PAIRS} pairs of each kind): 1 − c = ${fmt(mu)} and ${fmt(ms)}${equal}, against the maps' ${fmt(u)} and ${fmt(s)}; `
       + (ok ? 'this network separates them too.' : `this network does not separate them${separates ? ' (one network of this width scatters around the maps by a factor of a few at this depth: its luck, not your choice)' : ''}.`);
-  };
+  });
 
   if (!separates) {
     const why = u < T.apart

@@ -13,7 +13,7 @@ import { InitSpec, initDistribution, initLabel } from '../init/initspec';
 import { sampleWeights } from '../init/samplers';
 import { signalPropagation } from '../net/propagation';
 import { LayerSamples, layerSamples } from '../net/samples';
-import { Feedback, right, wrong } from './verdict';
+import { Feedback, measuredOnce, right, wrong } from './verdict';
 
 const p3 = (x: number) => String(Number(x.toPrecision(3)));
 
@@ -224,8 +224,14 @@ const TF_HE_FRACTION = 0.1;
  * Var(z_l) / 2 per layer l = 1..depth, the mean over TF_HE_NETWORKS.networks seeded ReLU
  * networks whose kernels are TensorFlow.js's own tf.initializers.heNormal, fed unit-normal
  * inputs (Keras's heNormal keeps Var(z_l) = 2 in every layer), and each network's values.
+ * Measured once per backend in a session (measuredOnce); each call gets its own copy.
  */
 export function tfHeNormalVariances(): { mean: number[]; networks: number[][] } {
+  const { mean, networks } = measuredOnce('tf heNormal networks', measureTfHeNormal);
+  return { mean: [...mean], networks: networks.map((v) => [...v]) };
+}
+
+function measureTfHeNormal(): { mean: number[]; networks: number[][] } {
   const { width, batch, depth, networks } = TF_HE_NETWORKS;
   const runs = Array.from({ length: networks }, (_, k) => tf.tidy(() => {
     let x: tf.Tensor = tf.tensor2d(fillNormal(new Float32Array(batch * width), makeRng(`tf heNormal/${k}/x`)), [batch, width]);

@@ -4,7 +4,7 @@
  */
 import { residualStream } from '../net/stream';
 import type { NormPosition } from '../net/blocks';
-import { Feedback, right, wrong } from './verdict';
+import { Feedback, measuredOnce, right, wrong } from './verdict';
 
 /**
  * The exercise's network: `blocks` residual blocks of width `width`, each branch a He-initialized
@@ -28,9 +28,6 @@ const TOLERANCE = 0.05;
 const near = (a: number, b: number) => Math.abs(a - b) <= TOLERANCE * Math.abs(b);
 
 type Slip = [number, string];
-
-/** The three networks are seeded, so each is measured once per session (the verdicts quote them). */
-const MEASURED = new Map<string, number>();
 
 function judge(name: string, guess: number, truth: number, slips: Slip[], measured: number): { ok: boolean; line: string } {
   const shown = `you predicted ${guess.toPrecision(3)}, the network measures ${measured.toPrecision(3)}`;
@@ -65,20 +62,16 @@ export function checkStreamPrediction(p: StreamPrediction): Feedback {
   }
   const { blocks: L, scale: a, width, batch } = STREAM_TASK;
   const a2 = a * a;
-  const measure = (normPosition?: NormPosition) => {
-    const key = normPosition ?? 'none';
-    const cached = MEASURED.get(key);
-    if (cached !== undefined) return cached;
+  // The three networks are seeded, so each is measured once (the verdicts quote them).
+  const measure = (normPosition?: NormPosition) => measuredOnce(`stream exercise/${normPosition ?? 'none'}`, () => {
     const r = residualStream({
       depth: 2 * L, width, batch, activation: 'relu', seed: 'stream exercise', norm: normPosition ? 'layer' : undefined,
       init: Array.from({ length: 2 * L }, (_, l) => (l % 2 === 0 ? 'heNormal' : 'leCunNormal')),
       residual: { scale: a, normPosition },
     });
     const last = r.blocks[L - 1];
-    const value = normPosition === 'post' ? last.inputShare : last.stream.variance;
-    MEASURED.set(key, value);
-    return value;
-  };
+    return normPosition === 'post' ? last.inputShare : last.stream.variance;
+  });
   const verdicts = [
     judge('pre-norm', p.preNorm, 1 + L * a2, [
       [(1 + a2) ** L, 'that compounds, as the stream without normalization does. With pre-norm each branch sees a normalized input, so it adds the same α² v whatever the stream\'s size'],
