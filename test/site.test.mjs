@@ -1,6 +1,6 @@
 // Executes every notebook, builds the HTML tutorials into test-output/site, and opens
 // each page in headless Chromium with the network cut off, as a reader offline would.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,24 +90,27 @@ async function openPage(html) {
   return { page, problems };
 }
 
-for (const file of chapterFiles()) {
-  const html = file.replace(/\.ipynb$/, '.html');
-  test(`${html}: every plot rendered, math typeset, no errors, nothing fetched from outside`, async () => {
-    const { page, problems } = await openPage(html);
-    const plots = await page.locator('.course-plot').count();
-    assert.ok(plots > 0, 'the chapter has plots');
-    await page.waitForFunction((n) => document.querySelectorAll('.course-plot .main-svg').length >= n, plots, { timeout: 60000 });
-    const unrendered = await page.$$eval('.course-plot', (els) => els.filter((e) => !e.querySelector('svg.main-svg')).map((e) => e.id));
-    assert.deepEqual(unrendered, [], 'plots without an SVG');
-    const rawMath = await page.$$eval('section.md', (els) => els.map((e) => e.innerText).filter((t) => /\$[^$\s][^$]*\$|\\\(/.test(t)));
-    assert.deepEqual(rawMath, [], 'math left untypeset');
-    // What a reader sees carries no text meant for the chapter's authors.
-    assert.equal(authorText(await page.evaluate(() => document.body.innerText)), null, 'text meant for authors on the page');
-    await page.screenshot({ path: join(shots, html.replace(/\.html$/, '.png')), fullPage: true });
-    assert.deepEqual(problems, []);
-    await page.close();
-  });
-}
+// The page tests go two pages at a time: Chromium draws each page on one core.
+describe('every chapter page, two at a time', { concurrency: 2 }, () => {
+  for (const file of chapterFiles()) {
+    const html = file.replace(/\.ipynb$/, '.html');
+    test(`${html}: every plot rendered, math typeset, no errors, nothing fetched from outside`, async () => {
+      const { page, problems } = await openPage(html);
+      const plots = await page.locator('.course-plot').count();
+      assert.ok(plots > 0, 'the chapter has plots');
+      await page.waitForFunction((n) => document.querySelectorAll('.course-plot .main-svg').length >= n, plots, { timeout: 60000 });
+      const unrendered = await page.$$eval('.course-plot', (els) => els.filter((e) => !e.querySelector('svg.main-svg')).map((e) => e.id));
+      assert.deepEqual(unrendered, [], 'plots without an SVG');
+      const rawMath = await page.$$eval('section.md', (els) => els.map((e) => e.innerText).filter((t) => /\$[^$\s][^$]*\$|\\\(/.test(t)));
+      assert.deepEqual(rawMath, [], 'math left untypeset');
+      // What a reader sees carries no text meant for the chapter's authors.
+      assert.equal(authorText(await page.evaluate(() => document.body.innerText)), null, 'text meant for authors on the page');
+      await page.screenshot({ path: join(shots, html.replace(/\.html$/, '.png')), fullPage: true });
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+});
 
 const MB = 1024 * 1024;
 const folderSize = (dir) => readdirSync(dir, { withFileTypes: true })
@@ -142,37 +145,39 @@ test('the site has exactly the pages these tests open', () => {
   assert.deepEqual(sitePages(out).sort(), [...PAGES].sort());
 });
 
-for (const html of PAGES) {
-  test(`${html} fits a phone's width: nothing but code and wide outputs scrolls sideways`, async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
-    page.setDefaultTimeout(120000); // a shared machine can be slow (30 s timed out loading a chapter)
-    await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    // What sticks out: elements past the right edge that no sideways scroller holds (charts' SVG aside).
-    const culprits = overflow <= 0 ? [] : await page.evaluate(() => {
-      const scrolled = (e) => {
-        for (let a = e; a; a = a.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
-        return false;
-      };
-      return [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('svg') && !scrolled(e))
-        .slice(0, 3).map((e) => `<${e.tagName.toLowerCase()}> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+describe('every page on a phone, two at a time', { concurrency: 2 }, () => {
+  for (const html of PAGES) {
+    test(`${html} fits a phone's width: nothing but code and wide outputs scrolls sideways`, async () => {
+      const page = await browser.newPage({ viewport: { width: 390, height: 800 }, deviceScaleFactor: 1 });
+      page.setDefaultTimeout(120000); // a shared machine can be slow (30 s timed out loading a chapter)
+      await page.goto(pathToFileURL(join(out, html)).href, { waitUntil: 'load' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // What sticks out: elements past the right edge that no sideways scroller holds (charts' SVG aside).
+      const culprits = overflow <= 0 ? [] : await page.evaluate(() => {
+        const scrolled = (e) => {
+          for (let a = e; a; a = a.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+          return false;
+        };
+        return [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('svg') && !scrolled(e))
+          .slice(0, 3).map((e) => `<${e.tagName.toLowerCase()}> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+      });
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join('; ')}`);
+      // Plotly never wraps a title; plotHtml does, so every chart's title stays inside its chart.
+      await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((e) => e.querySelector('.main-svg')));
+      const cut = await page.$$eval('.course-plot', (els) => els.flatMap((e) => {
+        const t = e.querySelector('.gtitle');
+        if (!t) return [];
+        const r = t.getBoundingClientRect();
+        const box = e.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ? [`"${t.textContent.slice(0, 60)}" (${Math.round(r.width)} px in ${Math.round(box.width)})`] : [];
+      }));
+      assert.deepEqual(cut, [], 'chart titles cut off at the edge of their chart');
+      await page.screenshot({ path: join(shots, `phone-${html.replace(/\.html$/, '.png')}`) });
+      await page.close();
     });
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen: ${culprits.join('; ')}`);
-    // Plotly never wraps a title; plotHtml does, so every chart's title stays inside its chart.
-    await page.waitForFunction(() => [...document.querySelectorAll('.course-plot')].every((e) => e.querySelector('.main-svg')));
-    const cut = await page.$$eval('.course-plot', (els) => els.flatMap((e) => {
-      const t = e.querySelector('.gtitle');
-      if (!t) return [];
-      const r = t.getBoundingClientRect();
-      const box = e.getBoundingClientRect();
-      return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ? [`"${t.textContent.slice(0, 60)}" (${Math.round(r.width)} px in ${Math.round(box.width)})`] : [];
-    }));
-    assert.deepEqual(cut, [], 'chart titles cut off at the edge of their chart');
-    await page.screenshot({ path: join(shots, `phone-${html.replace(/\.html$/, '.png')}`) });
-    await page.close();
-  });
-}
+  }
+});
 
 test('index.html lists every chapter in order, with working links', async () => {
   const { page, problems } = await openPage('index.html');
