@@ -4,7 +4,11 @@
 //   node scripts/serve.mjs [--dir DIR] [--port N]
 //
 // The site works from disk too (open site/index.html); over HTTP it is a web site like any
-// other, for a browser that keeps pages opened from disk on a shorter leash. Ctrl+C stops it.
+// other, for a browser that keeps pages opened from disk on a shorter leash. Its pages are
+// served cross-origin isolated (the COOP and COEP headers below), which gives a live page's
+// kernel shared memory, and with it a second thread that draws the weights ahead, as Node's
+// kernel has; a page opened from disk cannot be isolated, and draws them on the kernel's own
+// thread. Ctrl+C stops it.
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +29,12 @@ function parseArgs(argv) {
   return args;
 }
 
+/** The headers that make a page cross-origin isolated: everything the site loads is its own. */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /**
  * Starts the server on 127.0.0.1; resolves to { url, close } once it listens. Without an
  * explicit port, a busy one is skipped for the next (up to 20 tries); port 0 takes any free one.
@@ -33,10 +43,13 @@ export async function serve({ dir = join(root, 'site'), port = 8000, portGiven =
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir}/index.html is missing: build the site first (npm start)`);
   const handler = sirv(dir, { dev: true, etag: true });
   for (let attempt = 0; ; attempt++) {
-    const server = createServer((req, res) => handler(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    }));
+    const server = createServer((req, res) => {
+      for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+      handler(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    });
     try {
       await new Promise((ok, fail) => {
         server.once('error', fail);

@@ -137,6 +137,13 @@ describe('every chapter\'s Run all ends without an error and prints what the bui
         const { page, problems } = await open(html, how);
         t.after(() => page.close());
         await switchOn(page);
+        // Served, the page is cross-origin isolated, and a second thread draws the weights ahead
+        // (the outputs below are still the build's, bit for bit); from disk it cannot be, and the
+        // status line says how to get one.
+        assert.equal(await page.evaluate(() => self.crossOriginIsolated), how === 'http', 'cross-origin isolated when served');
+        const status = await page.locator('.live-status').innerText();
+        if (how === 'http') assert.match(status, /a second thread draws the weights ahead/);
+        else assert.match(status, /weights drawn inline \(from disk; npm run serve adds a thread for them\)/);
         const started = Date.now();
         await page.click('text=Run all');
         await settled(page, 25 * MINUTE);
@@ -257,12 +264,16 @@ describe('chapter 1, live, over HTTP', () => {
     await typeInto(loop, 'let spins = 0;\nwhile (true) spins++;');
     await loop.locator('.live-run').click();
     await page.waitForFunction((el) => el.dataset.state === 'running', await loop.elementHandle());
+    // Another cell waits behind it in the kernel's queue (a page sends cells as they are run).
+    await first.locator('.live-run').click();
+    assert.equal(await first.getAttribute('data-state'), 'queued');
     await page.waitForTimeout(1000);
     const clicked = Date.now();
     await page.click('text=Interrupt');
     await page.waitForFunction((el) => el.dataset.state === 'stopped', await loop.elementHandle(), { timeout: 2000, polling: 50 });
     const stopped = Date.now() - clicked;
     assert.ok(stopped <= 2000, `stopped after ${stopped} ms`);
+    assert.equal(await first.getAttribute('data-state'), 'idle', 'the cell behind it never ran');
     await page.waitForFunction(() => document.querySelector('.live-bar')?.dataset.kernel === 'idle', null, { timeout: 2 * MINUTE });
     assert.match(await page.locator('.live-status').innerText(), /Interrupted/);
     // The new kernel runs cells.

@@ -1,7 +1,9 @@
 // The live pages' benchmark (a section of `npm run bench`, scripts/bench/live.mjs): every
-// chapter's Run all in headless Chromium (from disk, wasm, the network cut off), next to the
-// same cells run by the same kernel in Node on wasm (scripts/live/node-kernel.mjs), in turn,
-// chapter by chapter, so that a slow spell of the machine falls on all alike.
+// chapter's Run all in headless Chromium (wasm, the network cut off), served as `npm run serve`
+// serves it and opened from disk, next to the same cells run by the same kernel in Node on wasm
+// (scripts/live/node-kernel.mjs), in turn, chapter by chapter, so that a slow spell of the
+// machine falls on all alike. Served, the page is cross-origin isolated and its kernel draws
+// kernels ahead on a second thread, as Node's does; from disk it draws them inline.
 //
 // Wall-clock time is what the issue's budget names (Chromium at most 1.5 times Node), but on a
 // shared machine it is noisy, and Node's kernel has a second thread (net/prefetch.ts draws
@@ -24,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { CHROMIUM_ARGS } from '../../test/chromium.mjs';
+import { serve } from '../serve.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,12 +60,15 @@ function descendantsCpuSeconds() {
   return total / TICKS;
 }
 
-/** { seconds, cpuSeconds } from Run all to the last cell's end, in a fresh page; throws if a cell failed. */
-async function chromiumRunAll(browser, site, html) {
+/**
+ * { seconds, cpuSeconds } from Run all to the last cell's end, in a fresh page opened from
+ * `siteRoot` (the site's folder as a file: URL, or the address it is served at); throws if a
+ * cell failed, or if the kernel's second thread is not where it should be.
+ */
+async function chromiumRunAll(browser, siteRoot, html) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   // A chapter page draws its charts as it loads: on a busy machine, longer than Playwright's 30 s.
   page.setDefaultTimeout(5 * MINUTE);
-  const siteRoot = `${pathToFileURL(site).href}/`;
   await page.route('**/*', (route) => {
     const url = route.request().url();
     return url.startsWith(siteRoot) || url.startsWith('blob:') ? route.continue() : route.abort();
@@ -71,6 +77,9 @@ async function chromiumRunAll(browser, site, html) {
     await page.goto(`${siteRoot}${html}`, { waitUntil: 'load' });
     await page.click('.live-switch');
     await page.waitForFunction(() => document.querySelector('.live-bar')?.dataset.kernel === 'idle', null, { timeout: 5 * MINUTE });
+    const status = await page.locator('.live-status').innerText();
+    const served = siteRoot.startsWith('http');
+    if (served !== /a second thread draws the weights ahead/.test(status)) throw new Error(`${html} ${served ? 'served' : 'from disk'}: ${status}`);
     const cpu0 = descendantsCpuSeconds();
     const started = Date.now();
     await page.click('text=Run all');
@@ -99,11 +108,11 @@ function nodeRunAll(file, env = {}) {
 }
 
 /**
- * { 'NN-name.ipynb': { chromium, node, nodeInline, noInlining } } for every chapter of the
+ * { 'NN-name.ipynb': { served, disk, node, nodeInline, noInlining } } for every chapter of the
  * built site `site` (or those whose names start with one of `only`), each { seconds,
- * cpuSeconds }: Chromium's Run all, Node's (kernels drawn ahead, as the course runs), Node's
- * with INIT_COURSE_PREFETCH=0, Chromium's with DIAGNOSIS_FLAGS. The four run in turn, chapter
- * by chapter.
+ * cpuSeconds }: Chromium's Run all served (scripts/serve.mjs) and from disk, Node's (kernels
+ * drawn ahead, as the course runs), Node's with INIT_COURSE_PREFETCH=0, Chromium's from disk
+ * with DIAGNOSIS_FLAGS. The five run in turn, chapter by chapter.
  */
 export const DIAGNOSIS_FLAGS = ['--js-flags=--no-wasm-inlining'];
 
@@ -111,23 +120,29 @@ export async function benchLive(site, { only = [], log = console.log } = {}) {
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const diagnosis = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...DIAGNOSIS_FLAGS] });
+  const server = await serve({ dir: site, port: 0 });
+  const disk = `${pathToFileURL(site).href}/`;
   const chapters = {};
   const f = (t) => `${t.seconds.toFixed(1)} s (CPU ${t.cpuSeconds.toFixed(1)} s)`;
   try {
     const files = readdirSync(join(site, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
     for (const file of files.filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))) {
+      const html = file.replace(/\.ipynb$/, '.html');
       const node = nodeRunAll(join(site, 'notebooks', file));
-      const web = await chromiumRunAll(browser, site, file.replace(/\.ipynb$/, '.html'));
+      const served = await chromiumRunAll(browser, server.url, html);
       const nodeInline = nodeRunAll(join(site, 'notebooks', file), { INIT_COURSE_PREFETCH: '0' });
-      const noInlining = await chromiumRunAll(diagnosis, site, file.replace(/\.ipynb$/, '.html'));
-      chapters[file] = { chromium: web, node, nodeInline, noInlining };
-      log(`  ${file}: Chromium ${f(web)}; Node ${f(node)}; Node, kernels drawn inline ${f(nodeInline)}; `
-        + `wall ${(web.seconds / node.seconds).toFixed(2)}x, CPU ${(web.cpuSeconds / node.cpuSeconds).toFixed(2)}x, `
-        + `wall against inline ${(web.seconds / nodeInline.seconds).toFixed(2)}x; Chromium with ${DIAGNOSIS_FLAGS.join(' ')} ${f(noInlining)}`);
+      const fromDisk = await chromiumRunAll(browser, disk, html);
+      const noInlining = await chromiumRunAll(diagnosis, disk, html);
+      chapters[file] = { served, disk: fromDisk, node, nodeInline, noInlining };
+      log(`  ${file}: Chromium served ${f(served)}, from disk ${f(fromDisk)}; Node ${f(node)}, kernels drawn inline ${f(nodeInline)}; `
+        + `served / Node ${(served.seconds / node.seconds).toFixed(2)}x (CPU ${(served.cpuSeconds / node.cpuSeconds).toFixed(2)}x), `
+        + `from disk / Node ${(fromDisk.seconds / node.seconds).toFixed(2)}x, / Node inline ${(fromDisk.seconds / nodeInline.seconds).toFixed(2)}x; `
+        + `from disk with ${DIAGNOSIS_FLAGS.join(' ')} ${f(noInlining)}`);
     }
   } finally {
     await browser.close();
     await diagnosis.close();
+    await server.close();
   }
   return chapters;
 }

@@ -5,7 +5,9 @@
 //   live.css, page.js    the live page: editors, outputs, the bar (src/live/page/)
 //   kernel.js            the kernel's Web Worker: TensorFlow.js, the wasm backend, the course
 //                        library built for the browser (src/platform/browser.ts and
-//                        src/backend/browser.ts in place of Node's), the cell transform (src/live/kernel/)
+//                        src/backend/browser.ts in place of Node's), the cell transform (src/live/kernel/),
+//                        and the bundle of the thread it starts to draw kernels ahead on a
+//                        cross-origin isolated page (src/live/kernel/thread.ts)
 //   wasm-simd.js         tfjs-backend-wasm-simd.wasm, base64
 //   webgpu.js            the WebGPU backend, loaded only when a reader picks it
 //   data/circles.js      data/circles.json
@@ -127,8 +129,10 @@ export async function buildLive(out, chapters) {
   mkdirSync(join(dir, 'notebooks'), { recursive: true });
   const write = (name, text) => writeFileSync(join(dir, name), text);
 
+  // The kernel carries its second thread's bundle as a string, to start it from a Blob URL.
+  const thread = await bundle({ entryPoints: [join(SRC, 'live/kernel/thread.ts')], plugins: [browserPlatform] });
   const [kernel, page, webgpu] = await Promise.all([
-    bundle({ entryPoints: [join(SRC, 'live/kernel/worker.ts')], plugins: [browserPlatform] }),
+    bundle({ entryPoints: [join(SRC, 'live/kernel/worker.ts')], plugins: [browserPlatform], define: { ...COMMON.define, KERNEL_THREAD_SOURCE: JSON.stringify(thread) } }),
     bundle({ entryPoints: [join(SRC, 'live/page/main.ts')], plugins: [browserPlatform] }),
     bundle({ stdin: { contents: "import '@tensorflow/tfjs-backend-webgpu';", resolveDir: root }, plugins: [kernelTf] }),
   ]);

@@ -1,7 +1,9 @@
 /**
  * The platform in a browser: the live page's kernel (src/live/kernel/, a Web Worker) shows
- * the outputs, kernels are drawn inline (a page opened from disk has no
- * SharedArrayBuffer), and the data sets are the files the page handed to the kernel.
+ * the outputs, kernels are drawn ahead on the kernel's own second thread where the page is
+ * cross-origin isolated (served with COOP and COEP headers), inline where it is not (a page
+ * opened from disk has no SharedArrayBuffer), and the data sets are the files the page
+ * handed to the kernel.
  * The kernel configures this module before it runs a cell. The backends: src/backend/browser.ts.
  */
 import { DataFiles, Frontend, MimeBundle, Platform } from './platform';
@@ -27,10 +29,12 @@ export interface BrowserSetup {
   /** data/NAME.json, parsed. */
   datasets: Record<string, unknown>;
   mnist: PackedMnist | null;
+  /** The started thread that draws kernels (src/live/kernel/thread.ts), or null: inline. */
+  kernelThread: Worker | null;
 }
 
 let sink: OutputSink | null = null;
-let setup: BrowserSetup = { datasets: {}, mnist: null };
+let setup: BrowserSetup = { datasets: {}, mnist: null, kernelThread: null };
 let displays = 0;
 
 /** The kernel's hook: where outputs go from now on (null between cells that never ran). */
@@ -90,7 +94,11 @@ export const platform: Platform = {
   name: 'browser',
   env: () => undefined,
   frontend,
-  startKernelThread: () => null,
+  startKernelThread(onExit) {
+    const thread = setup.kernelThread;
+    if (thread) thread.addEventListener('error', onExit);
+    return thread;
+  },
   data,
   packageFile(id) {
     throw new Error(`${id} cannot be read in the browser: the page loads what it needs itself`);

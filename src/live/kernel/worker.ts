@@ -40,6 +40,8 @@ export interface ReadyMessage {
   type: 'ready';
   backend: string;
   tfjs: string;
+  /** Whether a second thread draws kernels ahead (a cross-origin isolated page), or they are drawn inline. */
+  kernelThread: boolean;
   /** How long the start took, in ms. */
   startMs: number;
 }
@@ -49,7 +51,11 @@ export interface FailedMessage {
   message: string;
 }
 
+/** The bundle of src/live/kernel/thread.ts (scripts/live/build.mjs puts it here). */
+declare const KERNEL_THREAD_SOURCE: string;
+
 declare const self: {
+  crossOriginIsolated?: boolean;
   postMessage(message: unknown): void;
   addEventListener(type: string, listener: (event: { data?: unknown; reason?: unknown; error?: unknown; message?: string; preventDefault(): void }) => void): void;
   importScripts(...urls: string[]): void;
@@ -67,6 +73,36 @@ async function unpack(mnist: NonNullable<InitMessage['mnist']>): Promise<PackedM
 
 let setup: BrowserSetup | null = null;
 
+/** How long a starting kernel thread may take to say it is ready before the kernel goes on without it. */
+const THREAD_START_MS = 10_000;
+
+/**
+ * The second thread that draws kernels ahead (net/prefetch.ts), started and ready, where the
+ * page is cross-origin isolated; null elsewhere (from disk: no SharedArrayBuffer), or if it
+ * does not start. It is started here, before any cell runs: a cell blocks this thread while it
+ * waits for a kernel, and a thread that had not started by then could not start at all.
+ */
+async function startKernelThread(): Promise<Worker | null> {
+  if (!self.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || typeof Worker === 'undefined' || typeof KERNEL_THREAD_SOURCE !== 'string') return null;
+  const url = URL.createObjectURL(new Blob([KERNEL_THREAD_SOURCE], { type: 'text/javascript' }));
+  const thread = new Worker(url, { name: 'course-kernel-thread' });
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), THREAD_START_MS);
+    thread.onmessage = (event) => {
+      clearTimeout(timer);
+      resolve(event.data === 'ready');
+    };
+    thread.onerror = (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      resolve(false);
+    };
+  });
+  URL.revokeObjectURL(url);
+  if (!ready) thread.terminate();
+  return ready ? thread : null;
+}
+
 async function start(init: InitMessage): Promise<ReadyMessage> {
   const started = performance.now();
   // Node's wasm backend runs one thread; so does this one, for the same numbers.
@@ -81,14 +117,15 @@ async function start(init: InitMessage): Promise<ReadyMessage> {
     loaded.push('webgpu');
   }
   configureBackends({ requested: init.backend, loaded });
-  setup = { datasets: init.datasets, mnist: init.mnist ? await unpack(init.mnist) : null };
+  const [mnist, kernelThread] = await Promise.all([init.mnist ? unpack(init.mnist) : null, startKernelThread()]);
+  setup = { datasets: init.datasets, mnist, kernelThread };
   configurePlatform(setup);
   // The chapter's first cell (K.setupChapter) picks the same backend; choosing it now makes
   // every cell use it, even when that cell is skipped.
   const backend = await K.initBackend().catch(() => {
     throw new Error(`TensorFlow.js could not start its ${init.backend} backend in this browser`);
   });
-  return { type: 'ready', backend, tfjs: tf.version.tfjs, startMs: performance.now() - started };
+  return { type: 'ready', backend, tfjs: tf.version.tfjs, kernelThread: kernelThread !== null, startMs: performance.now() - started };
 }
 
 let kernel: Kernel | null = null;

@@ -7,6 +7,7 @@
  */
 import type { ErrorContent, ExecuteReply, Message } from '../kernel/messages';
 import { KernelClient, KernelStopped } from './client';
+import type { ReadyMessage } from '../kernel/worker';
 import { CellEditor } from './editor';
 import { LivePageHandle, LiveSwitchOptions, ShippedMnist, courseLive, loadScript } from './global';
 import { OutputArea } from './outputs';
@@ -165,8 +166,17 @@ class LiveCell {
 class LivePage implements LivePageHandle {
   readonly file: string;
   private cells: LiveCell[] = [];
+  /** Cells waiting to go to the kernel (it is starting, or MNIST is loading). */
   private queue: LiveCell[] = [];
-  private running: LiveCell | null = null;
+  /**
+   * Cells sent to the kernel, in its order: the first runs, the others wait in the kernel's
+   * own queue. A Run all sends every cell at once, as JupyterLab does, so the kernel goes
+   * from one cell to the next while this page draws the outputs of the one before.
+   */
+  private sent: LiveCell[] = [];
+  /** Counts kernels stopped: an answer from a stopped one changes nothing. */
+  private generation = 0;
+  private pumping = false;
   private active: LiveCell | null = null;
   private client: KernelClient;
   private ready: Promise<boolean> | null = null;
@@ -303,10 +313,15 @@ class LivePage implements LivePageHandle {
     }
   }
 
+  /** The cell the kernel is running (or about to). */
+  private get running(): LiveCell | null {
+    return this.sent[0] ?? null;
+  }
+
   enqueue(cells: LiveCell[]): void {
     if (!this.running && !this.queue.length) this.batch = { cells: 0, errors: 0, started: performance.now() };
     for (const c of cells) {
-      if (c === this.running || this.queue.includes(c)) continue;
+      if (this.sent.includes(c) || this.queue.includes(c)) continue;
       this.queue.push(c);
       c.setState('queued', 'waiting');
     }
@@ -320,7 +335,7 @@ class LivePage implements LivePageHandle {
     const ready = this.client.start(backend).then(
       (info) => {
         if (this.ready !== ready) return false;
-        this.setStatus('idle', this.idleText(info.backend, info.tfjs));
+        this.setStatus('idle', this.idleText(info));
         return true;
       },
       (e: Error) => {
@@ -353,62 +368,83 @@ class LivePage implements LivePageHandle {
     return `${what}${failed}. Backend ${this.backend}; idle.`;
   }
 
-  private idleText(backend: string, tfjs: string): string {
+  private idleText(info: ReadyMessage): string {
     const news = this.lastKernelNews;
     this.lastKernelNews = '';
-    return `${news}Kernel ready: TensorFlow.js ${tfjs}, backend ${backend}.`;
+    // Opened from disk, a page cannot share memory with a second thread (it is not cross-origin isolated).
+    const thread = info.kernelThread
+      ? 'a second thread draws the weights ahead'
+      : 'weights drawn inline (from disk; npm run serve adds a thread for them)';
+    return `${news}Kernel ready: TensorFlow.js ${info.tfjs}, backend ${info.backend}; ${thread}.`;
   }
 
+  /** Sends the queued cells to the kernel, in order, as soon as it is ready. */
   private async pump(): Promise<void> {
-    if (this.running || !this.queue.length) return;
-    if (!this.ready) this.startKernel();
-    const cell = this.queue[0];
-    if (!(await this.ready)) return;
-    if (this.running || this.queue[0] !== cell) return;
-    this.queue.shift();
-    this.running = cell;
+    if (this.pumping) return;
+    this.pumping = true;
     try {
-      await this.run(cell);
+      while (this.queue.length) {
+        if (!this.ready) this.startKernel();
+        const ready = this.ready;
+        if (!(await ready)) return; // it could not start: startKernel said why and emptied the queue
+        const cell = this.queue[0];
+        const code = cell.editor.code;
+        if (/mnist/i.test(code)) await this.loadMnist();
+        // Stopped or restarted meanwhile: the queue was emptied, or it waits for the new kernel.
+        if (this.ready !== ready || this.queue[0] !== cell) continue;
+        this.queue.shift();
+        this.send(cell, code);
+      }
     } finally {
-      this.running = null;
-      this.batch.cells += 1;
-      if (cell.state === 'error') this.batch.errors += 1;
-      this.updateTools();
-      if (this.queue.length) void this.pump();
-      else if (this.ready && cell.state !== 'stopped') this.setStatus('idle', this.doneText(cell));
+      this.pumping = false;
     }
   }
 
-  private async run(cell: LiveCell): Promise<void> {
-    const code = cell.editor.code;
+  private send(cell: LiveCell, code: string): void {
+    const generation = this.generation;
     cell.outputs.clear();
     cell.replaceStatic();
     cell.editor.markError(null);
-    cell.setState('running', 'running');
-    this.updateTools();
-    this.tick(cell);
-    this.timer = window.setInterval(() => this.tick(cell), 200);
-    try {
-      if (/mnist/i.test(code)) await this.loadMnist();
-      const reply: ExecuteReply = await this.client.execute(code, (msg: Message<unknown>) => {
-        if (msg.header.msg_type === 'execute_input') cell.setExecution((msg.content as { execution_count: number }).execution_count);
-        cell.outputs.add(msg);
-        if (msg.header.msg_type === 'error') this.showErrorLine(msg.content as ErrorContent);
-      });
+    this.sent.push(cell);
+    if (this.sent.length === 1) this.tick(cell);
+    else this.updateTools();
+    const current = () => generation === this.generation;
+    this.client.execute(code, (msg: Message<unknown>) => {
+      if (!current()) return;
+      if (msg.header.msg_type === 'execute_input') {
+        cell.setExecution((msg.content as { execution_count: number }).execution_count);
+        cell.setState('running', 'running');
+        this.tick(cell);
+        window.clearInterval(this.timer);
+        this.timer = window.setInterval(() => this.tick(cell), 200);
+      }
+      cell.outputs.add(msg);
+      if (msg.header.msg_type === 'error') this.showErrorLine(msg.content as ErrorContent);
+    }).then((reply: ExecuteReply) => {
+      if (!current()) return;
       cell.outputs.fold();
       const time = `${cell.elapsed().toFixed(1)} s`;
       if (reply.status === 'ok') cell.setState('ok', time);
       else cell.setState('error', `error, ${time}`);
-    } catch (e) {
+      this.finished(cell);
+    }, (e: Error) => {
+      // A stopped kernel's cells are put right by stopAll; anything else is this cell's error.
+      if (!current() || e instanceof KernelStopped) return;
       cell.outputs.fold();
-      if (e instanceof KernelStopped) {
-        cell.setState('stopped', e.reason === 'interrupted' ? 'interrupted' : 'stopped');
-      } else {
-        cell.setState('error', (e as Error).message);
-      }
-    } finally {
-      window.clearInterval(this.timer);
-    }
+      cell.setState('error', e.message);
+      this.finished(cell);
+    });
+  }
+
+  /** A cell's reply came: the next one in the kernel's queue is running. */
+  private finished(cell: LiveCell): void {
+    window.clearInterval(this.timer);
+    this.sent.splice(this.sent.indexOf(cell), 1);
+    this.batch.cells += 1;
+    if (cell.state === 'error') this.batch.errors += 1;
+    this.updateTools();
+    if (this.running) this.tick(this.running);
+    if (!this.running && !this.queue.length && this.ready) this.setStatus('idle', this.doneText(cell));
   }
 
   /** Marks an error's line in the editor of the cell it came from (this one, or one run earlier). */
@@ -419,9 +455,12 @@ class LivePage implements LivePageHandle {
   }
 
   private tick(cell: LiveCell): void {
-    const queued = this.queue.length ? `, ${this.queue.length} more queued` : '';
-    this.setStatus('busy', `Running cell ${cell.number} of ${this.cells.length} (${cell.elapsed().toFixed(1)} s)${queued}. Backend ${this.backend}.`);
-    cell.stateText.textContent = `running, ${cell.elapsed().toFixed(1)} s`;
+    const waiting = this.queue.length + this.sent.length - 1;
+    const queued = waiting > 0 ? `, ${waiting} more queued` : '';
+    const started = cell.state === 'running';
+    const what = started ? `Running cell ${cell.number} of ${this.cells.length} (${cell.elapsed().toFixed(1)} s)` : `Starting cell ${cell.number} of ${this.cells.length}`;
+    this.setStatus('busy', `${what}${queued}. Backend ${this.backend}.`);
+    if (started) cell.stateText.textContent = `running, ${cell.elapsed().toFixed(1)} s`;
   }
 
   private loadMnist(): Promise<void> {
@@ -438,6 +477,15 @@ class LivePage implements LivePageHandle {
   private stopAll(reason: 'interrupted' | 'restarted'): void {
     for (const c of this.queue) c.setState('idle');
     this.queue = [];
+    // The cell that ran was stopped; the ones behind it in the kernel's queue never ran.
+    for (const c of this.sent) {
+      c.outputs.fold();
+      if (c.state === 'running') c.setState('stopped', reason === 'interrupted' ? 'interrupted' : 'stopped');
+      else c.setState('idle');
+    }
+    this.sent = [];
+    window.clearInterval(this.timer);
+    this.generation += 1;
     this.client.stop(reason);
     this.ready = null;
     for (const c of this.cells) c.setExecution(null);
