@@ -14,6 +14,6 @@ declare const self: {
 };
 
 self.addEventListener('message', (event) => drawKernels(event.data));
-// The kernel waits for this before it hands out work: a thread that has not started yet
-// could not start while the kernel blocks on it (Atomics.wait).
+// The kernel waits for this before any cell runs: a thread still starting might wait on the
+// kernel's event loop, which a cell blocked in Atomics.wait never returns to.
 self.postMessage('ready');

@@ -79,8 +79,9 @@ const THREAD_START_MS = 10_000;
 /**
  * The second thread that draws kernels ahead (net/prefetch.ts), started and ready, where the
  * page is cross-origin isolated; null elsewhere (from disk: no SharedArrayBuffer), or if it
- * does not start. It is started here, before any cell runs: a cell blocks this thread while it
- * waits for a kernel, and a thread that had not started by then could not start at all.
+ * does not start. It is started here, and awaited, before any cell runs: a cell blocks this
+ * thread (Atomics.wait) while it waits for a kernel, and a nested worker still starting then
+ * might wait on this thread's event loop, which a blocked cell never returns to.
  */
 async function startKernelThread(): Promise<Worker | null> {
   if (!self.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || typeof Worker === 'undefined' || typeof KERNEL_THREAD_SOURCE !== 'string') return null;
