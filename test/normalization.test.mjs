@@ -3,9 +3,12 @@
 // invariance, and the growth of the gradient toward the input (Yang et al. 2019).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { K, noLeak } from './lib.mjs';
+import { createRequire } from 'node:module';
+import { K, noLeak, tf } from './lib.mjs';
 import { Z, assertClose, slopeError } from './stats.mjs';
-import { meanVar, referenceNetwork } from './blocks-reference.mjs';
+import { meanVar, normalize as normalize64, referenceNetwork } from './blocks-reference.mjs';
+
+const { normalize } = createRequire(import.meta.url)('../dist/net/blocks.js');
 
 const SMALL = { width: [24, 16, 12], inputWidth: 8, batch: 40, activation: 'tanh', seed: 9, biasStd: 0.3 };
 const SMALL_INIT = ['glorotNormal', 'heNormal', { name: 'leCunNormal', gain: 1.5 }];
@@ -56,6 +59,42 @@ test('the gradient through batch norm and layer norm matches finite differences 
       const m = meanVar(d);
       assertClose(p.backward[l].weights.variance / m.variance, 1, 1e-4, `${norm} layer ${l + 1} Var(dL/dW)`);
       assertClose(p.backward[l].weights.mean, m.mean, 1e-4 * Math.sqrt(m.variance), `${norm} layer ${l + 1} mean(dL/dW)`);
+    });
+  }
+});
+
+test('normalize: its closed-form gradient is, entry by entry, the float64 finite difference and the chain rule through tf.moments', async () => {
+  // L = sum(norm(t) * g) for a 12 x 7 t with a mean and a scale, over each axis. Central
+  // differences of the float64 norm at h = 1e-6 err by O(h^2) + 1e-16 / h ~ 1e-10; the float32
+  // gradients are sums of at most 12 terms of order |g| / std(t), rounded to 6e-8 each, so 1e-5
+  // of the gradient's largest entry bounds their distance to both with room. Dropping the
+  // mean(g u) term, or the centring of g, moves entries by a tenth of that scale or more.
+  const [rows, cols] = [12, 7];
+  const t = K.sampleInit({ name: 'randomNormal', mean: 3, stddev: 2 }, [rows, cols], 'norm-t');
+  const g = K.sampleInit(1, [rows, cols], 'norm-g');
+  for (const kind of K.NORM_NAMES) {
+    const axis = kind === 'batch' ? 0 : 1;
+    const loss64 = (v) => normalize64(v, rows, cols, kind).reduce((s, x, i) => s + x * g[i], 0);
+    const fd = Float64Array.from(t, (v, i) => {
+      const plus = Float64Array.from(t);
+      const minus = Float64Array.from(t);
+      plus[i] = v + 1e-6;
+      minus[i] = v - 1e-6;
+      return (loss64(plus) - loss64(minus)) / 2e-6;
+    });
+    const [closed, chain] = await noLeak(() => tf.tidy(() => {
+      const x = tf.tensor2d(t, [rows, cols]);
+      const gt = tf.tensor2d(g, [rows, cols]);
+      const byMoments = (v) => {
+        const { mean, variance } = tf.moments(v, axis, true);
+        return tf.mul(tf.sub(v, mean), tf.rsqrt(tf.add(variance, K.NORM_EPSILON)));
+      };
+      return [normalize, byMoments].map((f) => tf.grad((v) => tf.sum(tf.mul(f(v, kind), gt)))(x).dataSync());
+    }));
+    const scale = Math.max(...fd.map(Math.abs));
+    fd.forEach((d, i) => {
+      assertClose(closed[i], d, 1e-5 * scale, `${kind} norm: dL/dt[${i}] against float64`);
+      assertClose(closed[i], chain[i], 1e-5 * scale, `${kind} norm: dL/dt[${i}] against the chain rule`);
     });
   }
 });

@@ -129,10 +129,35 @@ export function withOutputInit(specs: InitSpec[], blocks: number[][], residual: 
   return out;
 }
 
+/**
+ * norm(t) over `axis` with its backward pass in closed form. With d = t - mean(t),
+ * r = 1 / sqrt(mean(d^2) + eps) and u = d r, the gradient of a loss L is
+ *
+ *   dL/dt = r (g - mean(g) - u mean(g u)),   g = dL/du, means over the same axis,
+ *
+ * exactly, eps included: seven ops, where the chain rule through mean, square, add and rsqrt
+ * takes about three times as many. Each op costs as much to dispatch as these small layers
+ * take to compute, so chapter 7's normalized networks train in about two thirds of the time
+ * (the values are the same; the gradients differ from the chain rule's in the last bits).
+ */
+const normalizeAlong = (axis: 0 | 1) =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const d = tf.sub(t, tf.mean(t, axis, true));
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(d), axis, true), NORM_EPSILON));
+    const u = tf.mul(d, r);
+    save([u, r]);
+    return {
+      value: u,
+      gradFunc: (g: tf.Tensor, [u, r]: tf.Tensor[]) =>
+        tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, axis, true)), tf.mul(u, tf.mean(tf.mul(g, u), axis, true)))),
+    };
+  });
+const NORMALIZE = { batch: normalizeAlong(0), layer: normalizeAlong(1) };
+
 /** norm(t) as at initialization (scale 1, shift 0): over the batch (axis 0) or the units (axis 1). */
 export function normalize(t: tf.Tensor, kind: NormName): tf.Tensor {
-  const { mean, variance } = tf.moments(t, kind === 'batch' ? 0 : 1, true);
-  return tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, NORM_EPSILON)));
+  return NORMALIZE[kind](t) as tf.Tensor;
 }
 
 /**
