@@ -1,6 +1,6 @@
 // npm run bench: the course's workloads on each TensorFlow.js backend, side by side.
 //
-//   node scripts/bench.mjs [--runs 5] [--no-chapters] [--chapter-runs 1] [--only 06] [--no-torch] [--out bench-results.json] [--readme]
+//   node scripts/bench.mjs [--runs 5] [--no-chapters] [--chapter-runs 1] [--live-runs 1] [--only 06] [--no-torch] [--out bench-results.json] [--readme]
 //   node scripts/bench.mjs --readme-from bench-results.json     (a saved run's tables into README.md)
 //
 // Every workload runs on wasm and on tfjs-node's TensorFlow (where it loads) in one process,
@@ -310,7 +310,7 @@ const extra = join(root, 'scripts/bench');
 if (existsSync(extra)) {
   for (const f of readdirSync(extra).filter((f) => f.endsWith('.mjs')).sort()) {
     const add = (await import(pathToFileURL(join(extra, f)).href)).default;
-    section(await add({ K, tf, root, runs: RUNS, timeRounds, backends: BACKENDS, sections }));
+    section(await add({ K, tf, root, runs: RUNS, liveRuns: Number(flag('--live-runs', 1)), timeRounds, backends: BACKENDS, sections }));
   }
 }
 

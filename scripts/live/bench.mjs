@@ -19,7 +19,10 @@
 // (Chromium 156 on the reference machine). A reader's browser has no such flag; the column
 // shows how much of a chapter's gap that compiler choice is.
 //
-//   node scripts/live/bench.mjs [SITE] [--only NN]      (SITE: a built site, default site/)
+// Chromium served and Node, the pair the budget compares, run --live-runs times (in turn), and
+// their medians count; the other three run once.
+//
+//   node scripts/live/bench.mjs [SITE] [--only NN] [--runs N]      (SITE: a built site, default site/)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,9 +117,15 @@ function nodeRunAll(file, env = {}) {
  * drawn ahead, as the course runs), Node's with INIT_COURSE_PREFETCH=0, Chromium's from disk
  * with DIAGNOSIS_FLAGS. The five run in turn, chapter by chapter.
  */
+/** The run of median seconds (its CPU seconds with it), with every run's seconds: the one in the middle, or the later of two. */
+function medianRun(list) {
+  const sorted = [...list].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[Math.floor(sorted.length / 2)], all: list.map((t) => t.seconds) };
+}
+
 export const DIAGNOSIS_FLAGS = ['--js-flags=--no-wasm-inlining'];
 
-export async function benchLive(site, { only = [], log = console.log } = {}) {
+export async function benchLive(site, { only = [], runs = 1, log = console.log } = {}) {
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const diagnosis = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...DIAGNOSIS_FLAGS] });
@@ -128,8 +137,11 @@ export async function benchLive(site, { only = [], log = console.log } = {}) {
     const files = readdirSync(join(site, 'notebooks')).filter((f) => /^\d\d-.+\.ipynb$/.test(f)).sort();
     for (const file of files.filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))) {
       const html = file.replace(/\.ipynb$/, '.html');
-      const node = nodeRunAll(join(site, 'notebooks', file));
-      const served = await chromiumRunAll(browser, server.url, html);
+      // The budget's pair, Node and Chromium served, `runs` times in turn; the medians count.
+      const pairs = [];
+      for (let r = 0; r < runs; r++) pairs.push([nodeRunAll(join(site, 'notebooks', file)), await chromiumRunAll(browser, server.url, html)]);
+      const node = medianRun(pairs.map(([n]) => n));
+      const served = medianRun(pairs.map(([, c]) => c));
       const nodeInline = nodeRunAll(join(site, 'notebooks', file), { INIT_COURSE_PREFETCH: '0' });
       const fromDisk = await chromiumRunAll(browser, disk, html);
       const noInlining = await chromiumRunAll(diagnosis, disk, html);
@@ -151,7 +163,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const only = [];
   for (let i = args.indexOf('--only'); i >= 0; i = args.indexOf('--only', i + 1)) only.push(args[i + 1]);
-  const site = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only') ?? join(root, 'site');
+  const site = args.find((a, i) => !a.startsWith('--') && !['--only', '--runs'].includes(args[i - 1])) ?? join(root, 'site');
+  const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 1;
   console.log(`Run all of the live pages, in Chromium and in Node (wasm, the same kernel), ${site}:`);
-  await benchLive(site, { only });
+  await benchLive(site, { only, runs });
 }
