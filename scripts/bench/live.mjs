@@ -48,7 +48,7 @@ export default async function liveSection({ root, liveRuns = 1, sections = [] })
   }));
   return {
     title,
-    note: `${liveRuns > 1 ? `Served and Node: the median of ${liveRuns} runs, taken in turn (the ratios are of the medians); the other columns: one run` : 'One run each'}, in turn per chapter; CPU time counts every thread (the kernel-drawing threads, Chromium\'s processes). '
+    note: `${liveRuns > 1 ? `Served and Node: the median of ${liveRuns} runs, taken in turn (the ratios are of the medians); the other columns: one run` : 'One run each'}, in turn per chapter; CPU time counts every thread (the kernel-drawing threads, Chromium\'s processes). `
       + 'Served, a page is cross-origin isolated and its kernel draws the weights ahead on a second thread, as Node\'s does; from disk it cannot share memory with one, and draws them inline, so its fair match is Node\'s inline column. '
       + 'The JupyterLab ratio holds the served run against the chapter section\'s wasm column (tslab, which type-checks every cell). '
       + `The diagnosis column is Chromium from disk with ${DIAGNOSIS_FLAGS.join(' ')}: V8's inlining of WebAssembly calls, which Node 20's V8 does not do, slows tfjs's large wasm matrix products; the column shows how much of a chapter's time that is (scripts/live/bench.mjs).`,
