@@ -94,9 +94,11 @@ test('deterministic for a seed (kernels and shuffles); another seed trains anoth
   assert.notDeepEqual(c.params.weights[0], a.params.weights[0]);
 });
 
-test('no tensor is left behind, with either optimizer, evaluation, and a run that diverges', async () => {
+test('no tensor is left behind, with either optimizer, evaluation, normalization (its saved tensors), and a run that diverges', async () => {
   await noLeak(() => K.trainDeepClassifier(base));
   await noLeak(() => K.trainDeepClassifier({ ...base, optimizer: 'momentum' }));
+  await noLeak(() => K.trainDeepClassifier({ ...base, norm: 'batch' }));
+  await noLeak(() => K.trainDeepClassifier({ ...base, sizes: [784, 16, 16, 16, 10], norm: 'layer', residual: {} }));
   const h = await noLeak(() => K.trainDeepClassifier({ ...base, sizes: [784, 64, 64, 64, 64, 10], init: 30, learningRate: 1 }));
   assert.equal(typeof h.divergedAt, 'number');
   assert.equal(h.loss.length, h.divergedAt + 1, 'training stops at the first non-finite loss');
