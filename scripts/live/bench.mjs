@@ -110,13 +110,6 @@ function nodeRunAll(file, env = {}) {
   return { seconds: result.seconds, cpuSeconds: result.cpuSeconds };
 }
 
-/**
- * { 'NN-name.ipynb': { served, disk, node, nodeInline, noInlining } } for every chapter of the
- * built site `site` (or those whose names start with one of `only`), each { seconds,
- * cpuSeconds }: Chromium's Run all served (scripts/serve.mjs) and from disk, Node's (kernels
- * drawn ahead, as the course runs), Node's with INIT_COURSE_PREFETCH=0, Chromium's from disk
- * with DIAGNOSIS_FLAGS. The five run in turn, chapter by chapter.
- */
 /** The run of median seconds (its CPU seconds with it), with every run's seconds: the one in the middle, or the later of two. */
 function medianRun(list) {
   const sorted = [...list].sort((a, b) => a.seconds - b.seconds);
@@ -125,7 +118,16 @@ function medianRun(list) {
 
 export const DIAGNOSIS_FLAGS = ['--js-flags=--no-wasm-inlining'];
 
+/**
+ * { 'NN-name.ipynb': { served, disk, node, nodeInline, noInlining } } for every chapter of the
+ * built site `site` (or those whose names start with one of `only`), each { seconds,
+ * cpuSeconds }: Chromium's Run all served (scripts/serve.mjs) and from disk, Node's (kernels
+ * drawn ahead, as the course runs), Node's with INIT_COURSE_PREFETCH=0, Chromium's from disk
+ * with DIAGNOSIS_FLAGS. The five run in turn, chapter by chapter; Node's and the served page's
+ * `runs` times each (their medians, with every run's seconds in `all`), the others once.
+ */
 export async function benchLive(site, { only = [], runs = 1, log = console.log } = {}) {
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs (--runs, --live-runs) must be a whole number of at least 1, got ${runs}`);
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const diagnosis = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...DIAGNOSIS_FLAGS] });

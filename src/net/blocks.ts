@@ -137,7 +137,7 @@ export function withOutputInit(specs: InitSpec[], blocks: number[][], residual: 
  *
  * exactly, eps included: seven ops, where the chain rule through mean, square, add and rsqrt
  * takes about three times as many. Each op costs as much to dispatch as these small layers
- * take to compute, so chapter 7's normalized networks train in about two thirds of the time
+ * take to compute, so chapter 7's normalized networks train in about 60% of the time
  * (the values are the same; the gradients differ from the chain rule's in the last bits).
  */
 const normalizeAlong = (axis: 0 | 1) =>
