@@ -86,7 +86,7 @@ export { MNIST_CLASSES, MNIST_PIXELS, MNIST_TEST_POOL, loadMnist, mnistCounts } 
 export type { Mnist, MnistOptions, MnistSplit } from './data/mnist';
 
 // backend/: which TensorFlow.js backend runs what
-export { BACKEND_ENV, BACKEND_NAMES, LARGE_PRODUCT, LARGE_TRAINING_STEP, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
+export { BACKEND_ENV, BACKEND_NAMES, LARGE_PASS, LARGE_TRAINING_STEP, backendSummary, backends, initBackend, onBackendFor, withBackend } from './backend/backends';
 export type { BackendChoice, Backends } from './backend/backends';
 
 // notebook/: the chapter's first cell, charts, live displays, tables, prose

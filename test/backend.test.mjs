@@ -43,7 +43,7 @@ test('initBackend: TFJS_BACKEND names one backend for everything; unset or auto 
     assert.ok(['tensorflow', 'wasm'].includes(b.large));
     // tfjs-node is loaded at the first large pass, not before (loading it costs most of a second).
     if (b.large === 'tensorflow') assert.equal(tf.engine().registry.tensorflow, undefined, 'not loaded before a large pass');
-    if (b.large === 'tensorflow') assert.match(K.backendSummary(), /^wasm, with tensorflow \(tfjs-node, TensorFlow \d+\.\d+\.\d+\) for the passes whose matrix products have 16,777,216 or more multiply-adds$/);
+    if (b.large === 'tensorflow') assert.match(K.backendSummary(), /^wasm, with tensorflow \(tfjs-node, TensorFlow \d+\.\d+\.\d+\) for the passes of 8,589,934,592 or more multiply-adds$/);
     else assert.equal(K.backendSummary(), 'wasm');
   } else {
     const expected = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' }[requested];
@@ -56,16 +56,16 @@ test('an unknown TFJS_BACKEND is an error that lists the valid names', async () 
   await assert.rejects(K.initBackend('gpu'), /TFJS_BACKEND must be one of auto, node, wasm, cpu \(or unset\), got "gpu"/);
 });
 
-test('onBackendFor runs a pass with large products on the large backend and the rest where they are; withBackend switches at once and back', async () => {
+test('onBackendFor runs a pass of LARGE_PASS multiply-adds or more on the large backend and the rest where they are; withBackend switches at once and back', async () => {
   const b = K.backends();
   // The large backend can be named before any large pass has loaded it (a chapter comparing the two does).
   assert.equal(K.withBackend(b.large, () => tf.getBackend()), b.large);
   const seen = (size) => K.onBackendFor(size, () => tf.getBackend());
-  assert.equal(seen(K.LARGE_PRODUCT - 1), b.main);
-  assert.equal(seen(K.LARGE_PRODUCT), b.large);
+  assert.equal(seen(K.LARGE_PASS - 1), b.main);
+  assert.equal(seen(K.LARGE_PASS), b.large);
   assert.equal(tf.getBackend(), b.main, 'and back');
   // withBackend pins its backend: a large pass inside it stays there.
-  assert.equal(K.withBackend(b.main, () => seen(K.LARGE_PRODUCT)), b.main);
+  assert.equal(K.withBackend(b.main, () => seen(K.LARGE_PASS)), b.main);
   const both = await bothBackends();
   if (!both) return;
   // A tensor made on one backend is used on the other, and comes back; nothing leaks, even when fn throws.
@@ -84,6 +84,30 @@ test('onBackendFor runs a pass with large products on the large backend and the 
     tf.dispose([x, y]);
   });
   assert.throws(() => K.withBackend('webgl', () => 1), /the webgl backend is not initialized: call initBackend\(\) first/);
+});
+
+test('the engine sizes a pass by its whole work: batch x n_(l-1) x n_l summed over layers, three times that with a backward pass, twice for LSUV', () => {
+  const backendsModule = require('../dist/backend/backends.js');
+  const { passMultiplyAdds } = require('../dist/net/engine.js');
+  const { planNetwork } = require('../dist/net/network.js');
+  const asked = [];
+  const original = backendsModule.onBackendFor;
+  backendsModule.onBackendFor = (multiplyAdds, fn, threshold) => {
+    asked.push(multiplyAdds);
+    return original(multiplyAdds, fn, threshold);
+  };
+  try {
+    const net = { depth: 3, width: 24, inputWidth: 10, batch: 6, activation: 'tanh', init: 'glorotNormal', seed: 1 };
+    const forward = 6 * (10 * 24 + 24 * 24 + 24 * 24);
+    assert.equal(passMultiplyAdds(planNetwork(net), false), forward);
+    assert.equal(passMultiplyAdds(planNetwork(net), true), 3 * forward);
+    K.signalPropagation({ ...net, backward: false });
+    K.signalPropagation(net);
+    K.lsuv({ ...net, activation: 'relu' });
+    assert.deepEqual(asked, [forward, 3 * forward, 2 * forward]);
+  } finally {
+    backendsModule.onBackendFor = original;
+  }
 });
 
 // Values at and around every edge (one and two float32 steps either side), outside the

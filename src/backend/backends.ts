@@ -9,12 +9,13 @@
  * side by side). So, unless TFJS_BACKEND names one backend for everything:
  *
  * - wasm is the main backend, on which every op runs by default;
- * - when tfjs-node loads, a pass whose matrix products have at least LARGE_PRODUCT
- *   multiply-adds runs on TensorFlow (`onBackendFor`): the engine's passes (runNetwork,
- *   lsuv); and so does a deep trainer (trainDeepClassifier) whose steps' largest product
- *   reaches LARGE_TRAINING_STEP (TensorFlow runs with oneDNN off, which makes its small
- *   products cheap). Their tensors move to TensorFlow when they start and their numbers
- *   come back as JavaScript numbers.
+ * - when tfjs-node loads, a pass of at least LARGE_PASS multiply-adds in all runs on
+ *   TensorFlow (`onBackendFor`): the engine's passes (runNetwork, lsuv); and so does a deep
+ *   trainer (trainDeepClassifier) whose steps' largest product reaches LARGE_TRAINING_STEP
+ *   (TensorFlow runs with oneDNN off, which makes its small products cheap). Their tensors
+ *   move to TensorFlow when they start and their numbers come back as JavaScript numbers.
+ *   The chapters' own passes and trainers are all below these sizes, so they run on wasm
+ *   and never load TensorFlow; a reader who makes an experiment larger gets TensorFlow.
  *
  * TFJS_BACKEND=node|wasm|cpu puts everything on that backend (the site is built with wasm,
  * the backend every reader's browser has, so that its numbers can be reproduced anywhere);
@@ -33,18 +34,27 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = 'TFJS_BACKEND';
 
 /**
- * The size of a matrix product, in multiply-adds (rows x inner x columns), from which a
- * pass runs on TensorFlow rather than wasm: 2^24, about 16.8 million, a batch of 256 through
- * a 256 x 256 layer. Measured on the engine's passes (scripts/bench.mjs, "crossover" rows),
- * on a machine otherwise idle: below it the two were even or wasm ahead (TensorFlow's
- * kernels gain nothing on small products, and it costs more per op); above it TensorFlow was
- * 1.3 to 1.5 times faster, and 2.5 times on chapter 2's 50 layers of 512 with a batch of 1024.
+ * The work of a pass, in multiply-adds of its matrix products (the forward pass's, and twice
+ * as many more when it runs backward), from which it runs on TensorFlow rather than wasm:
+ * 2^33, about 8.6 billion, a batch of 1024 forward through 32 layers of 512. TensorFlow's
+ * products are faster, but loading it costs about half a second, once per process, and each
+ * op costs it more to dispatch. Measured on a 2-core machine, each pass on both backends
+ * with TensorFlow loaded (scripts/bench.mjs, "crossover" rows): the chapters' largest passes,
+ * 2^31 to 2^32 (50 layers of 256 with a batch of 256, 40 of 512 with 128, forward and
+ * backward), save 0.02 to 0.06 s each on TensorFlow, less than their kernels take to draw;
+ * a pass of 2^33 saves about a third of a second (50 x 256, batch 1024: 0.64 against 0.30
+ * s), and one of 2^35 over a second (50 x 512, batch 1024: 2.1 against 0.85 s). When the
+ * threshold was a largest product of 2^24, the chapters loaded TensorFlow for their passes,
+ * which then took longer in all, load included, than on wasm (medians of three paired runs:
+ * 0.14 s longer in chapter 2, 0.24 s in chapter 7, 0.32 s in chapter 4; 0.28 s shorter in
+ * chapter 3), and chapter 2's Run All took 4% longer (six paired runs). Now no chapter
+ * loads it.
  */
-export const LARGE_PRODUCT = 2 ** 24;
+export const LARGE_PASS = 2 ** 33;
 
 /**
- * The same for a trainer (trainDeepClassifier), whose whole training runs on one backend: the
- * largest matrix product of one step, from which it runs on TensorFlow: 2^24, as for a pass.
+ * For a trainer (trainDeepClassifier), whose whole training runs on one backend: the
+ * largest matrix product of one step, from which it runs on TensorFlow: 2^24.
  * A step is many small ops (normalization, the optimizer's updates) around its products, so
  * TensorFlow needs larger products to win on a trainer than on a pass. Measured on this
  * course's trainers, whose steps are 1.5 to 6 Mi (wall-clock, wasm against TensorFlow with
@@ -186,7 +196,7 @@ export function backendSummary(b: Backends | undefined = chosen): string {
   if (!b) return tf.getBackend();
   const name = (n: string) => (n === 'tensorflow' ? `tensorflow (tfjs-node${b.tensorflow ? `, TensorFlow ${b.tensorflow}` : ''})` : n);
   if (b.main === b.large) return name(b.main);
-  return `${name(b.main)}, with ${name(b.large)} for the passes whose matrix products have ${LARGE_PRODUCT.toLocaleString('en-US')} or more multiply-adds`;
+  return `${name(b.main)}, with ${name(b.large)} for the passes of ${LARGE_PASS.toLocaleString('en-US')} or more multiply-adds`;
 }
 
 /**
@@ -207,12 +217,12 @@ function switchTo(name: string): void {
 }
 
 /**
- * Runs fn on the backend for a pass whose largest matrix product has `multiplyAdds`
- * multiply-adds (rows x inner x columns): the large one from `threshold` on (LARGE_PRODUCT for
- * one pass, LARGE_TRAINING_STEP for a trainer's steps), else the current one. Before initBackend, with one backend for everything, or inside withBackend,
+ * Runs fn on the backend for a pass of `multiplyAdds` multiply-adds: the large one from
+ * `threshold` on (LARGE_PASS for a pass's whole work, LARGE_TRAINING_STEP for the largest
+ * product of a trainer's step), else the current one. Before initBackend, with one backend for everything, or inside withBackend,
  * fn just runs.
  */
-export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PRODUCT): T {
+export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PASS): T {
   const b = chosen;
   if (!b || pin.on || b.large === b.main || multiplyAdds < threshold || tf.getBackend() !== b.main) return fn();
   if (!tf.engine().registry[b.large] && !loadLarge(b)) return fn();

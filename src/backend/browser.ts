@@ -22,7 +22,7 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = "The page's backend";
 
 /** As in Node's module; in a browser no pass moves to another backend by its size. */
-export const LARGE_PRODUCT = 2 ** 24;
+export const LARGE_PASS = 2 ** 33;
 /** As in Node's module, where a trainer's steps from this size on run on TensorFlow. */
 export const LARGE_TRAINING_STEP = 2 ** 24;
 
@@ -96,7 +96,7 @@ export function withBackend<T>(name: string, fn: () => T): T {
 }
 
 /** In a browser every pass runs on the one backend, whatever its size. */
-export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PRODUCT): T {
+export function onBackendFor<T>(multiplyAdds: number, fn: () => T, threshold = LARGE_PASS): T {
   void multiplyAdds;
   void threshold;
   return fn();

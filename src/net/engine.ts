@@ -33,8 +33,8 @@
  * of M M^T (with the output gradient set to the identity and every row the same input,
  * dLoss/dx_{l-1} is the Jacobian of the network's last L - l + 1 layers).
  * All statistics are computed by TensorFlow.js and read back in one read; no tensor
- * outlives the call. A pass whose products are large runs on the backend for large passes
- * (backend/backends.ts: TensorFlow through tfjs-node where it loads).
+ * outlives the call. A pass of LARGE_PASS multiply-adds or more in all runs on the backend
+ * for large passes (backend/backends.ts: TensorFlow through tfjs-node where it loads).
  */
 import * as tf from '@tensorflow/tfjs';
 import { onBackendFor } from '../backend/backends';
@@ -97,16 +97,21 @@ function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
 
 const probes = (p: Probe | undefined) => !!p && (!!p.moments || !!p.histogram || !!p.pairs || !!p.gram);
 
-/** The largest matrix product of a pass through the plan's network, in multiply-adds. */
-export function largestProduct(plan: NetworkPlan): number {
-  let largest = 0;
-  for (let l = 1; l < plan.widths.length; l++) largest = Math.max(largest, plan.batch * plan.widths[l - 1] * plan.widths[l]);
-  return largest;
+/**
+ * The work of a pass through the plan's network, in multiply-adds of its matrix products:
+ * batch x n_{l-1} x n_l for each layer forward, and twice that again backward (the gradient
+ * of the layer's input and of its kernel). What decides the backend it runs on (LARGE_PASS).
+ */
+export function passMultiplyAdds(plan: NetworkPlan, backward: boolean): number {
+  let forward = 0;
+  for (let l = 1; l < plan.widths.length; l++) forward += plan.batch * plan.widths[l - 1] * plan.widths[l];
+  return backward ? 3 * forward : forward;
 }
 
 /** Runs the network of `plan` once and returns what `recording` asks for. */
 export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun {
-  return onBackendFor(largestProduct(plan), () => runPass(plan, recording));
+  const backward = QUANTITIES.some((q) => isBackward(q) && probes(recording[q]));
+  return onBackendFor(passMultiplyAdds(plan, backward), () => runPass(plan, recording));
 }
 
 function runPass(plan: NetworkPlan, recording: Recording): NetworkRun {

@@ -13,7 +13,7 @@ import { onBackendFor } from '../backend/backends';
 import { Checked, checkOptions, checkPositiveInt, checkPositive, describe, withDefault } from '../core/checks';
 import { InitSpec, sampleInit } from '../init/initspec';
 import { activationFn } from './activations';
-import { largestProduct } from './engine';
+import { passMultiplyAdds } from './engine';
 import { SEEDS } from './mlp';
 import { NETWORK_OPTIONS, NetworkOptions, NetworkPlan, planNetwork } from './network';
 
@@ -75,7 +75,8 @@ function scaled(spec: InitSpec, s: number, l: number): InitSpec {
 export function lsuv(options: LsuvOptions): LsuvResult {
   const o = checkOptions('lsuv', options, LSUV_OPTIONS);
   const plan = planNetwork(o);
-  return onBackendFor(largestProduct(plan), () => lsuvPass(o, plan));
+  // Two products a layer: the rescaled network's and the network as drawn.
+  return onBackendFor(2 * passMultiplyAdds(plan, false), () => lsuvPass(o, plan));
 }
 
 function lsuvPass(o: Checked<typeof LSUV_OPTIONS>, plan: NetworkPlan): LsuvResult {
