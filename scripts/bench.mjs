@@ -44,7 +44,11 @@ const WITH_CHAPTERS = !argv.includes('--no-chapters') && !argv.includes('--no-bu
 const WITH_TORCH = !argv.includes('--no-torch');
 const WRITE_README = argv.includes('--readme');
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 // --readme-from FILE: the tables of a saved run (its bench-results.json) into README.md, with no run.
 const README_FROM = flag('--readme-from', undefined);
@@ -57,13 +61,17 @@ if (README_FROM) {
 await K.initBackend('auto');
 const backends = K.backends();
 const BACKENDS = [{ key: 'wasm', label: 'wasm' }];
+let tfjsNodeLoad;
 if (backends.large === 'tensorflow') {
-  // Loaded now (the course loads it at the first large pass), so that every workload can use it.
-  K.onBackendFor(K.LARGE_PRODUCT, () => tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync()));
+  // Loaded now (the course loads it at the first large pass), so that every workload can use
+  // it; what loading it costs, once per process, is what a pass must save to be worth moving.
+  const t0 = process.hrtime.bigint();
+  K.onBackendFor(K.LARGE_PASS, () => tf.tidy(() => tf.matMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync()));
+  tfjsNodeLoad = Number(process.hrtime.bigint() - t0) / 1e9;
   if (tf.engine().registry.tensorflow) BACKENDS.push({ key: 'tensorflow', label: `tfjs-node (TensorFlow ${K.backends().tensorflow})` });
 }
-/** Which backend the course runs a pass with this largest product on, by default. */
-const courseRuns = (product, threshold) => K.onBackendFor(product, () => tf.getBackend(), threshold);
+/** Which backend the course runs a workload of this size on, by default (LARGE_PASS or another threshold). */
+const courseRuns = (size, threshold) => K.onBackendFor(size, () => tf.getBackend(), threshold);
 
 /**
  * Times workloads in rounds (each once per round, in turn) rather than one after the other,
@@ -88,9 +96,9 @@ async function timeRounds(fns, runs = RUNS) {
 
 /**
  * Rows of workloads, each timed on every backend (pinned with K.withBackend, its large passes
- * too): workloads = [{ name, fn, flops?, product?, threshold? }]; product (the largest matrix
- * product, in multiply-adds) names the backend the course picks for it, from threshold on
- * (LARGE_PRODUCT for a pass, LARGE_TRAINING_STEP for a trainer's step).
+ * too): workloads = [{ name, fn, flops?, size?, threshold? }]; size names the backend the
+ * course picks for it, from threshold on: a pass's multiply-adds in all against LARGE_PASS,
+ * or a trainer's largest product of a step against LARGE_TRAINING_STEP.
  */
 async function perBackend(workloads, runs = RUNS) {
   const fns = workloads.flatMap((w) => BACKENDS.map((b) => () => K.withBackend(b.key, w.fn)));
@@ -102,7 +110,8 @@ async function perBackend(workloads, runs = RUNS) {
       if (w.flops) t.gflops = w.flops / t.median / 1e9;
       cells[b.key] = t;
     });
-    if (w.product !== undefined) cells.course = { text: courseRuns(w.product, w.threshold) };
+    if (cells.wasm && cells.tensorflow) cells.saved = { text: `${(cells.wasm.median - cells.tensorflow.median).toFixed(3)} s` };
+    if (w.size !== undefined) cells.course = { text: courseRuns(w.size, w.threshold) };
     return { name: w.name, cells };
   });
 }
@@ -126,10 +135,13 @@ const section = (s) => {
   }
 };
 const COURSE = { key: 'course', label: 'the course runs it on' };
+// Seconds saved by running a workload on tfjs-node (wasm's median less tfjs-node's), where both run.
+const SAVED = BACKENDS.length > 1 ? [{ key: 'saved', label: 'saved on tfjs-node' }] : [];
 
 // 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (x W and
-// the activation per layer, 26.8 GFLOP) and the forward and backward pass chapters 2 and 4 run
-// (dz W^T per layer too, twice the products). The kernels are drawn ahead on a worker thread
+// the activation per layer, 26.8 GFLOP) and the forward and backward pass (dz W^T and x^T dz
+// per layer too, three times the products), larger than any chapter's passes: the size a
+// reader reaches by making chapter 2's or 4's experiment wider. The kernels are drawn ahead on a worker thread
 // (src/net/prefetch.ts); the "inline" rows draw them in the same thread, to show what that
 // saves. The floor is the 50 matrix products alone. PyTorch runs the same pass.
 const [L, n, B] = [50, 512, 1024];
@@ -159,8 +171,8 @@ if (WITH_TORCH) {
   const w = tf.ones([n, n]);
   const workloads = [
     ...variants.map(([label, activation, backward, inline]) => ({ name: `signalPropagation ${L}x${n}, batch ${B}, ${activation}, ${label}`,
-      fn: pass(activation, backward, inline), flops: forwardFlops * (backward ? 2 : 1), product: B * n * n, activation, backward, inline })),
-    { name: `${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, flops: forwardFlops, product: B * n * n,
+      fn: pass(activation, backward, inline), flops: forwardFlops * (backward ? 2 : 1), size: L * B * n * n * (backward ? 3 : 1), activation, backward, inline })),
+    { name: `${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, flops: forwardFlops, size: L * B * n * n,
       fn: () => { for (let l = 0; l < L; l++) tf.matMul(h, w).dispose(); } },
   ];
   const rows = await perBackend(workloads, Math.max(RUNS, 7));
@@ -176,28 +188,32 @@ if (WITH_TORCH) {
     });
   }
   section({
-    title: 'Signal propagation (chapters 2-4): 50 layers of width 512, batch 1024, with each layer\'s moments',
+    title: 'Signal propagation at scale: 50 layers of width 512, batch 1024, with each layer\'s moments (larger than any chapter\'s pass)',
     note: torch ? `PyTorch ${torch.torch}: the same pass, kernels drawn before it, at ${threads.map((t) => `${t} thread${t > 1 ? 's' : ''}`).join(' and ')}.` : undefined,
-    columns: [...BACKENDS, ...threads.map((t) => ({ key: `torch${t}`, label: `PyTorch, ${t} thread${t > 1 ? 's' : ''}` })), COURSE],
+    columns: [...BACKENDS, ...threads.map((t) => ({ key: `torch${t}`, label: `PyTorch, ${t} thread${t > 1 ? 's' : ''}` })), ...SAVED, COURSE],
     rows,
   });
 }
 
-// 2. Where each backend wins: an engine pass (10 tanh layers, forward and backward, each
-// layer's moments, as the chapters run them) at growing sizes. TensorFlow dispatches each op
-// at a higher cost and multiplies faster, on every core; the course sends a pass to it from
-// LARGE_PRODUCT multiply-adds per product (src/backend/backends.ts), measured here.
+// 2. Where a pass is worth moving to TensorFlow: engine passes (tanh layers, forward and
+// backward, each layer's moments, as the chapters run them), from the chapters' largest to
+// four times the threshold. TensorFlow multiplies faster, on every core, but loading it costs
+// about half a second once per process and each op costs it more to dispatch; the course
+// moves a pass of LARGE_PASS multiply-adds or more in all (src/backend/backends.ts), which
+// is where the time a pass saves approaches that load, measured here.
 {
-  const sizes = [[64, 128], [128, 128], [64, 256], [128, 256], [256, 256], [512, 256], [256, 512], [1024, 512]];
-  const workloads = sizes.map(([batch, width]) => {
-    const product = batch * width * width;
-    return { name: `signalPropagation 10x${width}, batch ${batch}, tanh, forward + backward (${(product / 2 ** 20).toFixed(0)} Mi multiply-adds per product)`, product,
-      fn: () => K.signalPropagation({ depth: 10, width, batch, activation: 'tanh', init: 'glorotNormal', seed: 1, backward: true }) };
+  const sizes = [[10, 256, 128], [50, 256, 256], [40, 512, 128], [10, 512, 1024], [50, 256, 1024], [20, 512, 1024]];
+  const workloads = sizes.map(([depth, width, batch]) => {
+    const size = 3 * depth * batch * width * width;
+    return { name: `signalPropagation ${depth}x${width}, batch ${batch}, tanh, forward + backward (2^${Math.log2(size).toFixed(1)} multiply-adds)`, size,
+      fn: () => K.signalPropagation({ depth, width, batch, activation: 'tanh', init: 'glorotNormal', seed: 1, backward: true }) };
   });
+  const load = tfjsNodeLoad === undefined ? '' : ` Loading tfjs-node took ${tfjsNodeLoad.toFixed(2)} s in this run.`;
   section({
-    title: `Crossover: where tfjs-node's faster products outweigh its costlier dispatch (the course switches at ${K.LARGE_PRODUCT / 2 ** 20} Mi = ${K.LARGE_PRODUCT.toLocaleString('en-US')} multiply-adds)`,
-    columns: [...BACKENDS, COURSE],
-    rows: await perBackend(workloads, Math.max(RUNS, 9)),
+    title: `Crossover: what a pass saves on tfjs-node, against the once-per-process cost of loading it (the course moves a pass of 2^${Math.log2(K.LARGE_PASS)} = ${K.LARGE_PASS.toLocaleString('en-US')} multiply-adds or more)`,
+    note: `The chapters' largest passes are the 50x256 at batch 256 (chapter 2) and the 40x512 at batch 128 (chapter 7).${load}`,
+    columns: [...BACKENDS, ...SAVED, COURSE],
+    rows: await perBackend(workloads, Math.max(RUNS, 7)),
   });
 }
 
@@ -208,16 +224,16 @@ if (WITH_TORCH) {
   const sizes = [784, ...Array(29).fill(64), 10];
   const fig = { depth: 5, width: 1000, batch: 100, activation: 'tanh', seed: 2010, bins: 50, activationRange: [-1, 1], gradientRange: [-3, 3], init: 'glorotUniform' };
   const workloads = [
-    { name: 'layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', product: 100 * 1000 * 1000, fn: () => K.layerSamples(fig) },
-    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', product: 128 * 784 * 64, threshold: K.LARGE_TRAINING_STEP,
+    { name: 'layerSamples 5x1000, batch 100, tanh (chapter 3\'s Figures 6 and 7)', size: 3 * 5 * 100 * 1000 * 1000, fn: () => K.layerSamples(fig) },
+    { name: 'training epoch: 30 layers x 64, 2000 MNIST images, batch 128 (chapter 4)', size: 128 * 784 * 64, threshold: K.LARGE_TRAINING_STEP,
       fn: () => K.trainDeepClassifier({ sizes, init: 'heNormal', train: mnist.train, optimizer: 'momentum', learningRate: 0.01, batchSize: 128, epochs: 1, seed: 1 }) },
-    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', product: 300 * 10 * 5, threshold: Infinity,
+    { name: 'trainClassifier [2, 10, 5, 1], 300 points, 200 steps (chapter 1)', size: 300 * 10 * 5, threshold: Infinity,
       fn: () => K.trainClassifier({ sizes: [2, 10, 5, 1], init: 'heNormal', data: circles.train, learningRate: 0.1, steps: 200, seed: 1 }) },
-    { name: 'tf.matMul 1024 x 1024', product: 1024 ** 3, flops: 2 * 1024 ** 3,
+    { name: 'tf.matMul 1024 x 1024', flops: 2 * 1024 ** 3,
       fn: () => tf.tidy(() => tf.matMul(tf.ones([1024, 1024]), tf.ones([1024, 1024])).dataSync()) },
     { name: 'tf.randomNormal, 10M values', fn: () => tf.randomNormal([10000, 1000], 0, 1, 'float32', 1).dispose() },
   ];
-  section({ title: 'Training and the other views', columns: [...BACKENDS, COURSE], rows: await perBackend(workloads) });
+  section({ title: 'Training and the other views', columns: [...BACKENDS, ...SAVED, COURSE], rows: await perBackend(workloads) });
 }
 
 // 4. Sampling 10 million weights: the course's samplers (JavaScript, the same on every
@@ -251,17 +267,24 @@ if (WITH_CHAPTERS) {
     const r = spawnSync(process.execPath, [join(root, 'scripts/live/node-kernel.mjs'), join(root, 'notebooks', file)], { encoding: 'utf8', env: { ...process.env, TFJS_BACKEND: env } });
     const result = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').at(-1)) : null;
     if (!result || result.errors.length) throw new Error(`${file} failed in the course's kernel on ${env}:\n${r.stderr}${result?.errors.join('\n') ?? ''}`);
-    return { seconds: result.seconds, cpu: result.cpuSeconds };
+    return { seconds: result.seconds, cpu: result.cpuSeconds, tensorflow: result.tensorflow };
   };
   const out = mkdtempSync(join(tmpdir(), 'bench-chapters-'));
   mkdirSync(join(out, 'notebooks')); // executeNotebook writes the executed copy there
+  // Which chapters loaded tfjs-node under the default (seen in the course's kernel): the others
+  // ran the same code as on wasm alone, and their ratio is the machine's noise.
+  const loadsTensorflow = {};
   const fill = (row, runs) => {
     for (const on of runsOn) {
       const s = runs[on.key].map((x) => x.seconds);
       const cpu = runs[on.key].map((x) => x.cpu).filter((x) => x !== undefined);
       row.cells[on.key] = { median: median(s), min: Math.min(...s), runs: s.length, cpu: cpu.length ? median(cpu) : undefined, digits: 1 };
     }
-    if (row.cells.auto) row.cells.ratio = { text: `${(row.cells.auto.median / row.cells.wasm.median).toFixed(2)}` };
+    if (row.cells.auto) {
+      // The ratio of each pair of runs (wasm and the default, one after the other), their median.
+      const ratios = runs.auto.map((r, k) => r.seconds / runs.wasm[k].seconds);
+      row.cells.ratio = { text: `${median(ratios).toFixed(2)}${ratios.length > 1 ? ` (${ratios.map((x) => x.toFixed(2)).join(', ')})` : ''}` };
+    }
   };
   for (const [i, row] of rows.entries()) {
     const runs = Object.fromEntries(runsOn.map((on) => [on.key, []]));
@@ -274,6 +297,7 @@ if (WITH_CHAPTERS) {
         runs[on.key].push({ seconds: Number(m[1]), cpu: m[3] === undefined ? undefined : Number(m[3]) });
         const c = inKernel(row.name, on.env);
         kernelRuns[on.key].push(c);
+        if (on.key === 'auto') loadsTensorflow[row.name] ||= c.tensorflow;
         loads.push(loadavg()[0]);
         console.log(`  ${row.name} on ${on.env}: tslab ${m[1]} s${m[3] ? ` (${m[3]} s of CPU)` : ''}; the course's kernel ${c.seconds.toFixed(1)} s (${c.cpu.toFixed(1)} s of CPU)`);
       }
@@ -291,7 +315,8 @@ if (WITH_CHAPTERS) {
     if (total.cells.auto) total.cells.ratio = { text: `${(total.cells.auto.median / total.cells.wasm.median).toFixed(2)}` };
     return total;
   };
-  const columns = [...runsOn, ...(runsOn.length > 1 ? [{ key: 'ratio', label: 'default / wasm' }] : [])];
+  for (const row of [...rows, ...kernelRows]) if (row.cells.auto) row.cells.loads = { text: loadsTensorflow[row.name] ? 'yes' : 'no' };
+  const columns = [...runsOn, ...(runsOn.length > 1 ? [{ key: 'ratio', label: 'default / wasm' }, { key: 'loads', label: 'the default loads tfjs-node' }] : [])];
   const runsText = `one chapter at a time, the backends in turn, ${chapterRuns} run${chapterRuns > 1 ? 's' : ''} each`;
   section({
     title: `Each chapter's Run All (the cells' seconds, the kernel's CPU seconds in parentheses; ${runsText})`,

@@ -49,7 +49,9 @@ function sortedJson(value) {
  * Runs notebook `file`'s code cells in order through the kernel, on TFJS_BACKEND (wasm when
  * unset). With `outputs`, records each cell's outputs and stops at the first failing cell.
  * Returns { seconds, cpuSeconds, cells, errors, timings: [{ cell, seconds, cpu }], notebook,
- * failed: { cell, source, text } | null }; `cell` counts every cell from 1, as Jupyter shows.
+ * failed: { cell, source, text } | null, tensorflow }; `cell` counts every cell from 1, as
+ * Jupyter shows; tensorflow says whether the run loaded tfjs-node's TensorFlow (a pass large
+ * enough for it, or TFJS_BACKEND=node).
  */
 export async function runNotebook(file, { outputs = false } = {}) {
   process.env.TFJS_BACKEND ||= 'wasm';
@@ -138,7 +140,8 @@ export async function runNotebook(file, { outputs = false } = {}) {
       if (cell.cell_type === 'code') cell.outputs = (cell.outputs ?? []).map(splitOutput);
     }
   }
-  return { seconds, cpuSeconds: (user + system) / 1e6, cells: timings.length, errors, timings, notebook: nb, failed };
+  const tensorflow = !!tf.engine().registry.tensorflow;
+  return { seconds, cpuSeconds: (user + system) / 1e6, cells: timings.length, errors, timings, notebook: nb, failed, tensorflow };
 }
 
 /** The build log's line for a run: its time, and its slowest cells. */
@@ -153,8 +156,8 @@ export function timingLine(name, { timings }) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [file, executed] = process.argv.slice(2);
   if (!executed) {
-    const { seconds, cpuSeconds, cells, errors } = await runNotebook(file);
-    process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, cells, errors })}\n`);
+    const { seconds, cpuSeconds, cells, errors, tensorflow } = await runNotebook(file);
+    process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, cells, errors, tensorflow })}\n`);
     process.exit(0);
   }
   const result = await runNotebook(file, { outputs: true });
