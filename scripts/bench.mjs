@@ -9,8 +9,9 @@
 // The propagation pass is also timed in PyTorch (the test venv's torch, scripts/bench_torch.py)
 // at one thread and at all of the machine's threads. Then each chapter's Run All (every cell in
 // order, in a fresh tslab kernel) on wasm alone, on tfjs-node alone, and on the course's
-// default choice, which sends the large passes to tfjs-node (src/backend/backends.ts); the
-// crossover rows show where that pays. A benchmark, not a test: nothing fails on a slow machine.
+// default choice, which sends a pass to tfjs-node when it is large enough to pay for loading
+// TensorFlow (src/backend/backends.ts; no chapter's pass is): the crossover rows measure what
+// a pass saves there. A benchmark, not a test: nothing fails on a slow machine.
 //
 // --readme writes the tables into README.md (between its bench markers), so the README's
 // numbers are this script's output, not typed in.
@@ -139,9 +140,9 @@ const COURSE = { key: 'course', label: 'the course runs it on' };
 const SAVED = BACKENDS.length > 1 ? [{ key: 'saved', label: 'saved on tfjs-node' }] : [];
 
 // 1. Signal propagation through 50 layers of width 512, batch 1024: the forward pass (x W and
-// the activation per layer, 26.8 GFLOP) and the forward and backward pass (dz W^T and x^T dz
-// per layer too, three times the products), larger than any chapter's passes: the size a
-// reader reaches by making chapter 2's or 4's experiment wider. The kernels are drawn ahead on a worker thread
+// the activation per layer, 26.8 GFLOP) and the forward and backward pass (dz W^T per layer
+// too, twice the products), larger than any chapter's passes: the size a reader reaches by
+// making chapter 2's or 4's experiment wider. The kernels are drawn ahead on a worker thread
 // (src/net/prefetch.ts); the "inline" rows draw them in the same thread, to show what that
 // saves. The floor is the 50 matrix products alone. PyTorch runs the same pass.
 const [L, n, B] = [50, 512, 1024];
@@ -171,7 +172,7 @@ if (WITH_TORCH) {
   const w = tf.ones([n, n]);
   const workloads = [
     ...variants.map(([label, activation, backward, inline]) => ({ name: `signalPropagation ${L}x${n}, batch ${B}, ${activation}, ${label}`,
-      fn: pass(activation, backward, inline), flops: forwardFlops * (backward ? 2 : 1), size: L * B * n * n * (backward ? 3 : 1), activation, backward, inline })),
+      fn: pass(activation, backward, inline), flops: forwardFlops * (backward ? 2 : 1), size: L * B * n * n * (backward ? 2 : 1), activation, backward, inline })),
     { name: `${L} x tf.matMul [${B} x ${n}] x [${n} x ${n}] (the forward pass's floor)`, flops: forwardFlops, size: L * B * n * n,
       fn: () => { for (let l = 0; l < L; l++) tf.matMul(h, w).dispose(); } },
   ];
@@ -196,22 +197,23 @@ if (WITH_TORCH) {
 }
 
 // 2. Where a pass is worth moving to TensorFlow: engine passes (tanh layers, forward and
-// backward, each layer's moments, as the chapters run them), from the chapters' largest to
-// four times the threshold. TensorFlow multiplies faster, on every core, but loading it costs
+// backward with the kernel gradients, each layer's moments, as chapters 2 and 7 run them),
+// from a small one through the chapters' largest to past the threshold. TensorFlow multiplies faster, on every core, but loading it costs
 // about half a second once per process and each op costs it more to dispatch; the course
 // moves a pass of LARGE_PASS multiply-adds or more in all (src/backend/backends.ts), which
 // is where the time a pass saves approaches that load, measured here.
 {
-  const sizes = [[10, 256, 128], [50, 256, 256], [40, 512, 128], [10, 512, 1024], [50, 256, 1024], [20, 512, 1024]];
+  const sizes = [[10, 256, 128], [50, 256, 256], [40, 512, 128], [10, 512, 1024], [50, 256, 1024], [20, 512, 1024], [40, 512, 1024]];
   const workloads = sizes.map(([depth, width, batch]) => {
+    // Forward, dz W^T and x^T dz: three products a layer (src/net/engine.ts, passMultiplyAdds).
     const size = 3 * depth * batch * width * width;
-    return { name: `signalPropagation ${depth}x${width}, batch ${batch}, tanh, forward + backward (2^${Math.log2(size).toFixed(1)} multiply-adds)`, size,
-      fn: () => K.signalPropagation({ depth, width, batch, activation: 'tanh', init: 'glorotNormal', seed: 1, backward: true }) };
+    return { name: `signalPropagation ${depth}x${width}, batch ${batch}, tanh, forward + backward with kernel gradients (2^${Math.log2(size).toFixed(1)} multiply-adds)`, size,
+      fn: () => K.signalPropagation({ depth, width, batch, activation: 'tanh', init: 'glorotNormal', seed: 1, weightGradients: true }) };
   });
   const load = tfjsNodeLoad === undefined ? '' : ` Loading tfjs-node took ${tfjsNodeLoad.toFixed(2)} s in this run.`;
   section({
     title: `Crossover: what a pass saves on tfjs-node, against the once-per-process cost of loading it (the course moves a pass of 2^${Math.log2(K.LARGE_PASS)} = ${K.LARGE_PASS.toLocaleString('en-US')} multiply-adds or more)`,
-    note: `The chapters' largest passes are the 50x256 at batch 256 (chapter 2) and the 40x512 at batch 128 (chapter 7).${load}`,
+    note: `The chapters' largest passes are these 50x256 at batch 256 (chapter 2) and 40x512 at batch 128 (chapter 7).${load}`,
     columns: [...BACKENDS, ...SAVED, COURSE],
     rows: await perBackend(workloads, Math.max(RUNS, 7)),
   });
@@ -280,6 +282,7 @@ if (WITH_CHAPTERS) {
       const cpu = runs[on.key].map((x) => x.cpu).filter((x) => x !== undefined);
       row.cells[on.key] = { median: median(s), min: Math.min(...s), runs: s.length, cpu: cpu.length ? median(cpu) : undefined, digits: 1 };
     }
+    row.runs = runs;
     if (row.cells.auto) {
       // The ratio of each pair of runs (wasm and the default, one after the other), their median.
       const ratios = runs.auto.map((r, k) => r.seconds / runs.wasm[k].seconds);
@@ -312,7 +315,12 @@ if (WITH_CHAPTERS) {
       const sum = (f) => list.reduce((a, r) => a + f(r.cells[on.key]), 0);
       total.cells[on.key] = { median: sum((t) => t.median), min: sum((t) => t.min), runs: chapterRuns, cpu: list.every((r) => r.cells[on.key].cpu !== undefined) ? sum((t) => t.cpu) : undefined, digits: 1 };
     }
-    if (total.cells.auto) total.cells.ratio = { text: `${(total.cells.auto.median / total.cells.wasm.median).toFixed(2)}` };
+    if (total.cells.auto) {
+      // Run k of every chapter, summed, on each backend: the pairs' ratios, their median.
+      const sumOf = (key, k) => list.reduce((a, r) => a + r.runs[key][k].seconds, 0);
+      const ratios = list[0].runs.auto.map((_, k) => sumOf('auto', k) / sumOf('wasm', k));
+      total.cells.ratio = { text: `${median(ratios).toFixed(2)}${ratios.length > 1 ? ` (${ratios.map((x) => x.toFixed(2)).join(', ')})` : ''}` };
+    }
     return total;
   };
   for (const row of [...rows, ...kernelRows]) if (row.cells.auto) row.cells.loads = { text: loadsTensorflow[row.name] ? 'yes' : 'no' };

@@ -86,25 +86,42 @@ test('onBackendFor runs a pass of LARGE_PASS multiply-adds or more on the large 
   assert.throws(() => K.withBackend('webgl', () => 1), /the webgl backend is not initialized: call initBackend\(\) first/);
 });
 
-test('the engine sizes a pass by its whole work: batch x n_(l-1) x n_l summed over layers, three times that with a backward pass, twice for LSUV', () => {
+test('the engine sizes a pass by the multiply-adds of the matrix products it makes (forward, backward, kernel gradients, Gram matrices; LSUV twice the forward)', async () => {
   const backendsModule = require('../dist/backend/backends.js');
-  const { passMultiplyAdds } = require('../dist/net/engine.js');
-  const { planNetwork } = require('../dist/net/network.js');
   const asked = [];
   const original = backendsModule.onBackendFor;
   backendsModule.onBackendFor = (multiplyAdds, fn, threshold) => {
     asked.push(multiplyAdds);
     return original(multiplyAdds, fn, threshold);
   };
+  // The multiply-adds of every matrix product the run made, from tf.profile: a product of
+  // m x k by k x n has m k n = sqrt(|a| |b| |a b|), whatever the operands' transposes.
+  const madeBy = async (fn) => {
+    asked.length = 0;
+    const { kernels } = await tf.profile(fn);
+    const size = (shape) => shape.reduce((p, d) => p * d, 1);
+    const made = kernels.filter((k) => k.name === 'BatchMatMul')
+      .reduce((sum, k) => sum + Math.sqrt(size(k.inputShapes[0]) * size(k.inputShapes[1]) * size(k.outputShapes[0])), 0);
+    assert.equal(asked.length, 1, 'one pass');
+    return { made, asked: asked[0] };
+  };
   try {
-    const net = { depth: 3, width: 24, inputWidth: 10, batch: 6, activation: 'tanh', init: 'glorotNormal', seed: 1 };
-    const forward = 6 * (10 * 24 + 24 * 24 + 24 * 24);
-    assert.equal(passMultiplyAdds(planNetwork(net), false), forward);
-    assert.equal(passMultiplyAdds(planNetwork(net), true), 3 * forward);
-    K.signalPropagation({ ...net, backward: false });
-    K.signalPropagation(net);
-    K.lsuv({ ...net, activation: 'relu' });
-    assert.deepEqual(asked, [forward, 3 * forward, 2 * forward]);
+    const net = { depth: 4, width: 24, inputWidth: 10, batch: 6, activation: 'tanh', init: 'glorotNormal', seed: 1 };
+    const runs = {
+      'forward only': () => K.signalPropagation({ ...net, backward: false }),
+      'forward and backward': () => K.signalPropagation(net),
+      'with kernel gradients': () => K.signalPropagation({ ...net, weightGradients: true }),
+      'histograms of the weight gradients': () => K.layerSamples({ ...net, bins: 10, gradient: 'weights' }),
+      'a batch-norm network': () => K.signalPropagation({ ...net, norm: 'batch', weightGradients: true }),
+      'a residual network': () => K.residualStream({ ...net, width: 10, residual: {} }),
+      'Gram matrices of the Jacobian': () => K.jacobianMoments({ depth: 4, width: 12, init: 0.3, activation: 'tanh', seed: 1 }),
+      'LSUV': () => K.lsuv({ ...net, activation: 'relu' }),
+    };
+    for (const [what, fn] of Object.entries(runs)) {
+      const { made, asked } = await madeBy(fn);
+      assert.ok(made > 0, what);
+      assert.ok(Math.abs(asked - made) <= 1e-9 * made, `${what}: sized ${asked}, made ${made}`);
+    }
   } finally {
     backendsModule.onBackendFor = original;
   }

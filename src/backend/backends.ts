@@ -34,21 +34,20 @@ export type BackendChoice = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = 'TFJS_BACKEND';
 
 /**
- * The work of a pass, in multiply-adds of its matrix products (the forward pass's, and twice
- * as many more when it runs backward), from which it runs on TensorFlow rather than wasm:
- * 2^33, about 8.6 billion, a batch of 1024 forward through 32 layers of 512. TensorFlow's
- * products are faster, but loading it costs about half a second, once per process, and each
- * op costs it more to dispatch. Measured on a 2-core machine, each pass on both backends
- * with TensorFlow loaded (scripts/bench.mjs, "crossover" rows): the chapters' largest passes,
- * 2^31 to 2^32 (50 layers of 256 with a batch of 256, 40 of 512 with 128, forward and
- * backward), save 0.02 to 0.06 s each on TensorFlow, less than their kernels take to draw;
- * a pass of 2^33 saves about a third of a second (50 x 256, batch 1024: 0.64 against 0.30
- * s), and one of 2^35 over a second (50 x 512, batch 1024: 2.1 against 0.85 s). When the
- * threshold was a largest product of 2^24, the chapters loaded TensorFlow for their passes,
- * which then took longer in all, load included, than on wasm (medians of three paired runs:
- * 0.14 s longer in chapter 2, 0.24 s in chapter 7, 0.32 s in chapter 4; 0.28 s shorter in
- * chapter 3), and chapter 2's Run All took 4% longer (six paired runs). Now no chapter
- * loads it.
+ * The work of a pass, in multiply-adds of the matrix products it makes (net/engine.ts,
+ * passMultiplyAdds: forward, backward, kernel gradients), from which it runs on TensorFlow
+ * rather than wasm: 2^33, about 8.6 billion, a batch of 1024 forward through 32 layers of
+ * 512. TensorFlow's products are faster, but loading it costs about half a second, once per
+ * process, and each op costs it more to dispatch. 2^33 is about where one pass saves what
+ * the load costs. Measured on a 2-core machine, each pass on both backends with TensorFlow
+ * loaded (scripts/bench.mjs, "crossover" rows): the chapters' largest passes, 2^31.2 and
+ * 2^31.9 (50 layers of 256 with a batch of 256, 40 of 512 with 128, kernel gradients
+ * included), save a few hundredths of a second each, being bound by drawing their kernels;
+ * passes of 2^33 and more save from a third of a second to over a second. With the former
+ * threshold, a largest product of 2^24, chapters 2, 3, 4 and 7 loaded TensorFlow: over six
+ * paired runs their Run All took 1.04, 0.93, 1.00 and 0.97 times wasm's, chapter 2 losing
+ * the load and chapter 3 gaining from its histograms. Now no chapter loads it, so none is
+ * slower by default than on wasm alone, and none faster.
  */
 export const LARGE_PASS = 2 ** 33;
 

@@ -98,20 +98,30 @@ function sizeOf(plan: NetworkPlan, q: Quantity, l: number): number {
 const probes = (p: Probe | undefined) => !!p && (!!p.moments || !!p.histogram || !!p.pairs || !!p.gram);
 
 /**
- * The work of a pass through the plan's network, in multiply-adds of its matrix products:
- * batch x n_{l-1} x n_l for each layer forward, and twice that again backward (the gradient
- * of the layer's input and of its kernel). What decides the backend it runs on (LARGE_PASS).
+ * The work of a pass through the plan's network for `recording`, in multiply-adds of the
+ * matrix products runPass makes: batch x n_{l-1} x n_l per layer forward; backward (when a
+ * gradient is recorded) as much again for dLoss/dx = dz W^T, and as much again for
+ * dLoss/dW = x^T dz when kernelGradient is recorded; and rows x rows x columns for each
+ * Gram matrix M M^T a `gram` probe takes. What decides the backend it runs on (LARGE_PASS).
  */
-export function passMultiplyAdds(plan: NetworkPlan, backward: boolean): number {
+export function passMultiplyAdds(plan: NetworkPlan, recording: Recording): number {
+  const { widths, batch } = plan;
+  const recorded = QUANTITIES.filter((q) => probes(recording[q]));
   let forward = 0;
-  for (let l = 1; l < plan.widths.length; l++) forward += plan.batch * plan.widths[l - 1] * plan.widths[l];
-  return backward ? 3 * forward : forward;
+  for (let l = 1; l < widths.length; l++) forward += batch * widths[l - 1] * widths[l];
+  const backward = recorded.some(isBackward) ? 1 + (recorded.includes('kernelGradient') ? 1 : 0) : 0;
+  let gram = 0;
+  for (const q of recorded.filter((q) => recording[q]!.gram)) {
+    // Streams are recorded at each block's last layer, everything else at every layer.
+    const layers = isStream(q) ? plan.blocks.map((b) => b.at(-1)! + 1) : widths.slice(1).map((_, l) => l + 1);
+    for (const l of layers) gram += (q === 'kernelGradient' ? widths[l - 1] : batch) * sizeOf(plan, q, l);
+  }
+  return forward * (1 + backward) + gram;
 }
 
 /** Runs the network of `plan` once and returns what `recording` asks for. */
 export function runNetwork(plan: NetworkPlan, recording: Recording): NetworkRun {
-  const backward = QUANTITIES.some((q) => isBackward(q) && probes(recording[q]));
-  return onBackendFor(passMultiplyAdds(plan, backward), () => runPass(plan, recording));
+  return onBackendFor(passMultiplyAdds(plan, recording), () => runPass(plan, recording));
 }
 
 function runPass(plan: NetworkPlan, recording: Recording): NetworkRun {

@@ -76,7 +76,7 @@ export function lsuv(options: LsuvOptions): LsuvResult {
   const o = checkOptions('lsuv', options, LSUV_OPTIONS);
   const plan = planNetwork(o);
   // Two products a layer: the rescaled network's and the network as drawn.
-  return onBackendFor(2 * passMultiplyAdds(plan, false), () => lsuvPass(o, plan));
+  return onBackendFor(2 * passMultiplyAdds(plan, { output: { moments: true } }), () => lsuvPass(o, plan));
 }
 
 function lsuvPass(o: Checked<typeof LSUV_OPTIONS>, plan: NetworkPlan): LsuvResult {
