@@ -42,10 +42,10 @@ export const BACKEND_ENV = 'TFJS_BACKEND';
  * the load costs. Measured on a 2-core machine, each pass on both backends with TensorFlow
  * loaded (scripts/bench.mjs, "crossover" rows, 2026-12-07): the chapters' largest passes,
  * 2^31.2 and 2^31.9 (50 layers of 256 with a batch of 256, 40 of 512 with 128, kernel
- * gradients included), saved 0.04 and 0.11 s, being bound by drawing their kernels; one of
- * 2^32.9 (10 x 512, batch 1024) saved 0.46 s, about the load, and 2^33.2 to 2^34.9 saved
- * 0.62 to 1.8 s. With the former
- * threshold, a largest product of 2^24, chapters 2, 3, 4 and 7 loaded TensorFlow: over six
+ * gradients included), saved 0.04 and 0.11 s, being largely bound by drawing their kernels;
+ * one of 2^32.9 (10 x 512, batch 1024) saved 0.46 s, about the load, and 2^33.2 to 2^34.9
+ * saved 0.62 to 1.8 s. With the former threshold, a largest product of 2^24, chapters 2, 3,
+ * 4 and 7 loaded TensorFlow: over six
  * paired runs their Run All took 1.04, 0.93, 1.00 and 0.97 times wasm's, chapter 2 losing
  * the load and chapter 3 gaining from its histograms. Now no chapter loads it, so none is
  * slower by default than on wasm alone, and none faster.
